@@ -1,0 +1,118 @@
+"""Business rules of partner configuration: Adjust auth tokens and callbacks.
+
+Views, admin actions, forms and commands call these; none of them changes these rows directly.
+"""
+
+import secrets
+import string
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.models import App
+from partners.models import AdjustAuthToken, AdjustConfig, Callback, CallbackKind
+
+ADJUST_TOKEN_LENGTH = 32
+# Adjust's own tokens are lowercase letters and digits; ours look the same.
+ADJUST_TOKEN_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def _locked_config(config: AdjustConfig) -> AdjustConfig:
+    # Token deletions racing each other must not both see "another token is still live".
+    return AdjustConfig.objects.select_for_update().get(pk=config.pk)
+
+
+@transaction.atomic
+def adjust_token_create(*, config: AdjustConfig, name: str) -> tuple[AdjustAuthToken, str]:
+    """Create a named S2S token; the clear secret is returned to be shown once."""
+    secret = "".join(secrets.choice(ADJUST_TOKEN_ALPHABET) for _ in range(ADJUST_TOKEN_LENGTH))
+    token = AdjustAuthToken(config=config, name=name.strip(), secret=secret)
+    token.full_clean()
+    token.save()
+    return token, secret
+
+
+@transaction.atomic
+def adjust_token_delete(*, token: AdjustAuthToken) -> None:
+    """Delete at once (Recover stays possible); deleting the only live token switches auth off.
+
+    partners.md section 3, Auth: "Deleting the only valid token switches authentication off
+    automatically, so traffic is never all rejected."
+    """
+    config = _locked_config(token.config)
+    if token.deleted_at is None:
+        token.deleted_at = timezone.now()
+        token.save(update_fields=["deleted_at"])
+    if config.auth_active and not config.live_tokens().exists():
+        config.auth_active = False
+        config.save(update_fields=["auth_active", "updated_at"])
+    token.config = config
+
+
+@transaction.atomic
+def adjust_token_recover(*, token: AdjustAuthToken) -> None:
+    """Bring a deleted token back. Authentication stays as it is: activating it is a choice."""
+    if token.deleted_at is None:
+        return
+    token.deleted_at = None
+    token.save(update_fields=["deleted_at"])
+
+
+@transaction.atomic
+def adjust_auth_set(*, config: AdjustConfig, active: bool) -> None:
+    """Switch S2S authentication; it cannot be on without a live token to send."""
+    locked = _locked_config(config)
+    if active and not locked.live_tokens().exists():
+        raise ValidationError(
+            {
+                "auth_active": [
+                    "Create (or recover) a token before activating authentication: "
+                    "with none, Adjust would reject every event."
+                ]
+            }
+        )
+    locked.auth_active = active
+    locked.save(update_fields=["auth_active", "updated_at"])
+    config.auth_active = active
+
+
+def _validate_click_apps(callback: Callback) -> None:
+    """A template change must not break the apps that use this callback for their clicks."""
+    if callback.pk is None:
+        return
+    apps = list(App.objects.filter(click_callback=callback))
+    if apps and callback.template.kind != CallbackKind.CLICK:
+        raise ValidationError(
+            {"template": ["This callback is the click callback of an app: keep a click template."]}
+        )
+    wrong = [app.name for app in apps if app.platform != callback.template.platform]
+    if wrong:
+        raise ValidationError(
+            {
+                "template": [
+                    f"This callback fires for clicks of {', '.join(wrong)}, whose platform "
+                    f"is not {callback.template.get_platform_display()}."
+                ]
+            }
+        )
+
+
+@transaction.atomic
+def callback_save(*, callback: Callback, view_apps: Iterable[App] | None = None) -> Callback:
+    """Validate and save a new or changed callback; `view_apps` (if given) sets the View column."""
+    callback.full_clean()
+    _validate_click_apps(callback)
+    callback.save()
+    if view_apps is not None:
+        callback_view_apps_set(callback=callback, apps=view_apps)
+    return callback
+
+
+@transaction.atomic
+def callback_view_apps_set(*, callback: Callback, apps: Iterable[App]) -> None:
+    """Tick the View column for exactly these apps (completed-view callbacks only)."""
+    apps = list(apps)
+    callback.validate_view_apps(apps)
+    callback.view_apps.set(apps)
