@@ -159,7 +159,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
-DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("INGEST_MAX_BODY_BYTES", default=1024 * 1024)
+
+# --- Ingestion API --------------------------------------------------------------------------------
+# Local memory on a laptop; in production a cache shared by every process (redis://...), so that
+# rate limits are per token across all web workers and token revocation reaches every worker.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+_shared_cache = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+INGEST_MAX_BODY_BYTES = env.int("INGEST_MAX_BODY_BYTES", default=1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = INGEST_MAX_BODY_BYTES
+INGEST_RATE_LIMIT = env.str("INGEST_RATE_LIMIT", default="6000/min")
+INGEST_BATCH_MAX_RECORDS = env.int("INGEST_BATCH_MAX_RECORDS", default=1000)
+INGESTION_TOKEN_ROTATION_GRACE_HOURS = env.int("INGESTION_TOKEN_ROTATION_GRACE_HOURS", default=24)
+# Token lookups are cached briefly to spare the hot path a query; only with a shared cache, since
+# a revocation must reach every process at once.
+INGESTION_TOKEN_CACHE_SECONDS = env.int(
+    "INGESTION_TOKEN_CACHE_SECONDS", default=10 if _shared_cache else 0
+)
 
 # --- Celery ---------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
