@@ -68,7 +68,12 @@ class App(models.Model):
     )
     attribution_window_days = models.PositiveSmallIntegerField(
         default=MIN_ATTRIBUTION_WINDOW_DAYS,
-        validators=[MinValueValidator(MIN_ATTRIBUTION_WINDOW_DAYS)],
+        validators=[
+            MinValueValidator(
+                MIN_ATTRIBUTION_WINDOW_DAYS,
+                message="The attribution window is never below 7 days.",
+            )
+        ],
         help_text="Install attribution window; never below 7 days.",
     )
     view_through_window_hours = models.PositiveSmallIntegerField(

@@ -39,8 +39,16 @@ class AdjustConfig(models.Model):
         return self.auth_tokens.filter(deleted_at__isnull=True)
 
     def clean(self) -> None:
+        errors = {}
         if self.app_token and not self.app_token.isalnum():
-            raise ValidationError({"app_token": ["An Adjust app token is letters and digits."]})
+            errors["app_token"] = ["An Adjust app token is letters and digits."]
+        if self.auth_active and (self.pk is None or not self.live_tokens().exists()):
+            errors["auth_active"] = [
+                "Create (or recover) a token before activating authentication: "
+                "with none, Adjust would reject every event."
+            ]
+        if errors:
+            raise ValidationError(errors)
 
 
 class AdjustEventToken(models.Model):
@@ -179,6 +187,11 @@ class CallbackTemplate(models.Model):
         blank=True,
         help_text='Values the marketer fills in: [{"name": "tracker_token", "label": "..."}].',
     )
+    shipped = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Part of the template library shipped with the product (export_config skips it).",
+    )
 
     class Meta:
         ordering = ["third_party", "platform", "kind"]
@@ -241,14 +254,44 @@ class Callback(models.Model):
     def clean(self) -> None:
         if not self.template_id:
             return
-        values = self.values if isinstance(self.values, dict) else {}
+        errors = {}
+        values_error = self._values_error()
+        if values_error:
+            errors["values"] = [values_error]
+        template_error = self._click_apps_error()
+        if template_error:
+            errors["template"] = [template_error]
+        if errors:
+            raise ValidationError(errors)
+
+    def _values_error(self) -> str:
+        if not isinstance(self.values, dict):
+            return "Give an object of prompted field name to value."
+        prompted = self.template.prompted_names
+        unknown = sorted(set(self.values) - set(prompted))
+        if unknown:
+            return f"This template does not prompt for: {', '.join(unknown)}."
         missing = [
             field.get("label") or field["name"]
             for field in self.template.prompted_fields
-            if not str(values.get(field["name"], "")).strip()
+            if not str(self.values.get(field["name"], "")).strip()
         ]
-        if missing:
-            raise ValidationError({"values": [f"Fill in: {', '.join(missing)}."]})
+        return f"Fill in: {', '.join(missing)}." if missing else ""
+
+    def _click_apps_error(self) -> str:
+        """A template change must not break the apps that use this callback for their clicks."""
+        if self.pk is None:
+            return ""
+        apps = list(App.objects.filter(click_callback=self))
+        if apps and self.template.kind != CallbackKind.CLICK:
+            return "This callback is the click callback of an app: keep a click template."
+        wrong = [app.name for app in apps if app.platform != self.template.platform]
+        if wrong:
+            return (
+                f"This callback fires for clicks of {', '.join(wrong)}, whose platform "
+                f"is not {self.template.get_platform_display()}."
+            )
+        return ""
 
     def validate_view_apps(self, apps) -> None:
         """A completed-view callback may only be ticked for apps of its template's platform."""

@@ -7,12 +7,11 @@ import secrets
 import string
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import App
-from partners.models import AdjustAuthToken, AdjustConfig, Callback, CallbackKind
+from partners.models import AdjustAuthToken, AdjustConfig, Callback
 
 ADJUST_TOKEN_LENGTH = 32
 # Adjust's own tokens are lowercase letters and digits; ours look the same.
@@ -64,46 +63,16 @@ def adjust_token_recover(*, token: AdjustAuthToken) -> None:
 def adjust_auth_set(*, config: AdjustConfig, active: bool) -> None:
     """Switch S2S authentication; it cannot be on without a live token to send."""
     locked = _locked_config(config)
-    if active and not locked.live_tokens().exists():
-        raise ValidationError(
-            {
-                "auth_active": [
-                    "Create (or recover) a token before activating authentication: "
-                    "with none, Adjust would reject every event."
-                ]
-            }
-        )
     locked.auth_active = active
+    locked.full_clean()
     locked.save(update_fields=["auth_active", "updated_at"])
     config.auth_active = active
-
-
-def _validate_click_apps(callback: Callback) -> None:
-    """A template change must not break the apps that use this callback for their clicks."""
-    if callback.pk is None:
-        return
-    apps = list(App.objects.filter(click_callback=callback))
-    if apps and callback.template.kind != CallbackKind.CLICK:
-        raise ValidationError(
-            {"template": ["This callback is the click callback of an app: keep a click template."]}
-        )
-    wrong = [app.name for app in apps if app.platform != callback.template.platform]
-    if wrong:
-        raise ValidationError(
-            {
-                "template": [
-                    f"This callback fires for clicks of {', '.join(wrong)}, whose platform "
-                    f"is not {callback.template.get_platform_display()}."
-                ]
-            }
-        )
 
 
 @transaction.atomic
 def callback_save(*, callback: Callback, view_apps: Iterable[App] | None = None) -> Callback:
     """Validate and save a new or changed callback; `view_apps` (if given) sets the View column."""
     callback.full_clean()
-    _validate_click_apps(callback)
     callback.save()
     if view_apps is not None:
         callback_view_apps_set(callback=callback, apps=view_apps)
