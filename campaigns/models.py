@@ -130,6 +130,11 @@ class App(models.Model):
         if self.platform == Platform.IOS and self.store_id and not self.store_id.isdigit():
             errors["store_id"] = ["An App Store id is the app's number, digits only."]
         errors.update(self._approval_errors())
+        if self.tracking_mode == TrackingMode.S2S and not self.s2s_approved_at:
+            errors["tracking_mode"] = [
+                "S2S attribution needs an approval first: request it, then an account manager "
+                "or a deposit of at least $5,000 approves it."
+            ]
         if self.click_callback_id and self.click_callback:
             errors.update(self._click_callback_errors())
         if errors:

@@ -24,9 +24,17 @@ def _locked_config(config: AdjustConfig) -> AdjustConfig:
 
 
 @transaction.atomic
-def adjust_token_create(*, config: AdjustConfig, name: str) -> tuple[AdjustAuthToken, str]:
-    """Create a named S2S token; the clear secret is returned to be shown once."""
-    secret = "".join(secrets.choice(ADJUST_TOKEN_ALPHABET) for _ in range(ADJUST_TOKEN_LENGTH))
+def adjust_token_create(
+    *, config: AdjustConfig, name: str, secret: str | None = None
+) -> tuple[AdjustAuthToken, str]:
+    """Record a named S2S token; the clear secret is returned to be shown once.
+
+    `secret` is the token copied from Adjust's dashboard (All Settings > S2S Security > Create
+    Token); without one, a 32-character token is generated.
+    """
+    secret = (secret or "").strip() or "".join(
+        secrets.choice(ADJUST_TOKEN_ALPHABET) for _ in range(ADJUST_TOKEN_LENGTH)
+    )
     token = AdjustAuthToken(config=config, name=name.strip(), secret=secret)
     token.full_clean()
     token.save()
