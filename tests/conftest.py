@@ -2,6 +2,8 @@ import pytest
 
 from tests.factories import UserFactory
 
+pytest_plugins = ["tests.live"]
+
 
 @pytest.fixture
 def admin_user(db):
