@@ -88,7 +88,7 @@ class PartnerSandbox:
         ).raise_for_status()
 
     def wait_for_requests(self, path: str, count: int, timeout: float = 15.0) -> list[dict]:
-        """Poll the request log until `count` requests to `path` arrived (or fail at the deadline)."""
+        """Poll the request log until `count` requests to `path` arrived, or the deadline."""
         deadline = time.monotonic() + timeout
         while True:
             found = self.requests(path)

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 from decimal import Decimal
-from urllib.parse import parse_qsl
 
 import pytest
 from django.utils import timezone

@@ -42,7 +42,7 @@ def test_appsflyer_golden_ios_event():
     always, os for iOS, att integer, ip, ua, idfa/idfv, customer_user_id, app_version_name."""
     # Given an iOS app with its AppsFlyer key and a purchase
     app = IosAppFactory(store_id="123456789", bundle_id="com.example.spacegame")
-    config = AppsFlyerConfigFactory(app=app)
+    AppsFlyerConfigFactory(app=app)
     event = EventFactory.build(
         app=app,
         occurred_at=OCCURRED,
@@ -115,7 +115,8 @@ def test_appsflyer_golden_android_event():
 
 
 def test_appsflyer_event_value_is_a_string_never_an_object():
-    """§ 5 Body: eventValue (a *stringified* JSON object: a nested object is a 400 or lost revenue)."""
+    """§ 5 Body: eventValue (a *stringified* JSON object: a nested object is a 400 or lost
+    revenue)."""
     config = AppsFlyerConfigFactory()
     event = EventFactory.build(app=config.app, properties={"level": 7, "tags": ["a"]})
 

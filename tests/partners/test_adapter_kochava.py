@@ -122,7 +122,8 @@ def test_kochava_golden_android_event():
 
 
 def test_kochava_sends_device_ver_when_there_is_no_user_agent():
-    """§ 2: if no device_ua, send device_ver as <device>-<os_name>-<os_version> (iPhone-iOS-14.5)."""
+    """§ 2: if no device_ua, send device_ver as <device>-<os_name>-<os_version>, e.g.
+    iPhone-iOS-14.5."""
     config = KochavaConfigFactory()
     event = EventFactory.build(app=config.app, user_agent="", device_model="", os_version="14.5")
 
