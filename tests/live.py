@@ -97,7 +97,7 @@ class PartnerSandbox:
             time.sleep(0.05)
 
 
-def _read_first_line(process: subprocess.Popen, timeout: float) -> str:
+def read_first_line(process: subprocess.Popen, timeout: float) -> str:
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.append(process.stdout.readline()), daemon=True)
     reader.start()
@@ -118,7 +118,7 @@ def _partner_sandbox_process(django_db_setup, tmp_path_factory):
         env=env,
         text=True,
     )
-    line = _read_first_line(process, START_TIMEOUT)
+    line = read_first_line(process, START_TIMEOUT)
     if "http://" not in line:
         process.kill()
         stderr.seek(0)
