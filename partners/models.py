@@ -225,7 +225,9 @@ class CallbackTemplate(models.Model):
 
 
 class Callback(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(
+        max_length=200, unique=True, help_text="Names the callback in lists and config files."
+    )
     description = models.TextField(blank=True)
     template = models.ForeignKey(
         CallbackTemplate, on_delete=models.PROTECT, related_name="callbacks"

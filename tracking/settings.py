@@ -130,6 +130,10 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
+# `manage.py seed_demo`: passwords of the demo logins (generated and printed when empty).
+DEMO_ADMIN_PASSWORD = env.str("DEMO_ADMIN_PASSWORD", default="")
+DEMO_MARKETER_PASSWORD = env.str("DEMO_MARKETER_PASSWORD", default="")
+
 # --- Security (production defaults follow DEBUG; each can be overridden) -------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
