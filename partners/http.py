@@ -4,7 +4,9 @@ A pooled requests.Session per process, connect and read timeouts from settings, 
 followed, the response body read up to HTTP_MAX_RESPONSE_BYTES, and an outbound guard: a host
 that resolves to a private, loopback, link-local or reserved address is refused before any
 connection is made, unless it is listed in OUTBOUND_ALLOWED_HOSTS (a marketer's callback URL must
-not reach internal services). Secrets never reach a log or a summary.
+not reach internal services); the address actually connected to is checked again, so a name that
+changes its answer in between (DNS rebinding) is refused too. Secrets never reach a log or a
+summary.
 """
 
 import ipaddress
@@ -16,6 +18,9 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from partners.adapters.base import OutgoingRequest, PartnerResponse
 from partners.errors import PermanentDeliveryError, TransientDeliveryError
@@ -27,12 +32,62 @@ GUARD_RULE = "outbound guard: no private, loopback, link-local or reserved desti
 _local = threading.local()
 
 
+class _InternalPeer(Exception):
+    """The connection landed on an internal address: the name changed its answer after the
+    check (DNS rebinding)."""
+
+
+def _internal(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    return not ip.is_global or ip.is_multicast
+
+
+class _PeerCheck:
+    """Check the address actually connected to, so a name cannot pass the pre-check with a
+    public answer and then connect to an internal one."""
+
+    def _new_conn(self):
+        sock = super()._new_conn()
+        peer = sock.getpeername()[0]
+        if self.host not in settings.OUTBOUND_ALLOWED_HOSTS and _internal(peer):
+            sock.close()
+            raise _InternalPeer(f"{self.host} connected to {peer}, an internal address")
+        return sock
+
+
+class _CheckedHTTPConnection(_PeerCheck, HTTPConnection):
+    pass
+
+
+class _CheckedHTTPSConnection(_PeerCheck, HTTPSConnection):
+    pass
+
+
+class _CheckedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _CheckedHTTPConnection
+
+
+class _CheckedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _CheckedHTTPSConnection
+
+
+class _CheckedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _CheckedHTTPPool,
+            "https": _CheckedHTTPSPool,
+        }
+
+
 def _session() -> requests.Session:
     # One pool per process (and thread): a forked Celery worker must not share its parent's sockets.
     session = getattr(_local, "session", None)
     if session is None or getattr(_local, "pid", None) != os.getpid():
         session = requests.Session()
         session.trust_env = False  # never route partner traffic through an ambient proxy
+        for scheme in ("http://", "https://"):
+            session.mount(scheme, _CheckedAdapter())
         _local.session, _local.pid = session, os.getpid()
     return session
 
@@ -73,8 +128,8 @@ def outbound_check(url: str) -> None:
     except (socket.gaierror, UnicodeError, ValueError) as exc:
         raise TransientDeliveryError(f"Could not resolve {host}: {exc}") from exc
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global or address.is_multicast:
+        address = info[4][0]
+        if _internal(address):
             raise _refuse(
                 f"{host} resolves to {address}, an internal address: refused. An admin can "
                 "allow the host with OUTBOUND_ALLOWED_HOSTS."
@@ -116,6 +171,8 @@ def send(request: OutgoingRequest) -> PartnerResponse:
         raise TransientDeliveryError(f"No answer in time from {_host(summary_url)}") from None
     except requests.ConnectionError:
         raise TransientDeliveryError(f"Could not connect to {_host(summary_url)}") from None
+    except _InternalPeer as exc:
+        raise _refuse(f"{exc}: refused.") from None
     except requests.RequestException as exc:
         raise PermanentDeliveryError(
             f"Unusable request: {redact(str(exc), request.secrets)}", rule="a valid URL"

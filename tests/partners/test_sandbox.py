@@ -4,6 +4,7 @@ guard work against a real process on 127.0.0.1."""
 
 import json
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -371,6 +372,32 @@ def test_callback_to_127_0_0_1_is_refused_unless_allowed(partner_sandbox, settin
     assert refused_reached == []
     assert allowed.status_code == 200
     assert len(partner_sandbox.requests("/callbacks/internal")) == 1
+
+
+def test_a_name_that_rebinds_to_127_0_0_1_after_the_check_is_refused(
+    partner_sandbox, settings, monkeypatch
+):
+    """The guard checks the address actually connected to, not only the first DNS answer."""
+    # Given a name whose first answer is public and every later one is 127.0.0.1
+    settings.OUTBOUND_ALLOWED_HOSTS = []
+    real_getaddrinfo = socket.getaddrinfo
+    answers = iter(["93.184.215.14"])
+
+    def rebinding_resolver(host, port, *args, **kwargs):
+        if host != "rebind.test":
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        address = next(answers, "127.0.0.1")
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_resolver)
+    port = partner_sandbox.url.rsplit(":", 1)[1]
+
+    # When a callback to it is sent
+    with pytest.raises(PermanentDeliveryError):
+        http.send(OutgoingRequest("GET", f"http://rebind.test:{port}/callbacks/rebound"))
+
+    # Then no HTTP request reached the internal service
+    assert partner_sandbox.requests("/callbacks/rebound") == []
 
 
 def test_sandbox_stops_cleanly_on_sigterm(django_db_setup):
