@@ -15,6 +15,7 @@ from partners.adapters.base import (
     Verdict,
     classify_by_status,
     compact_json,
+    custom_data,
     event_time,
     known_device_ids,
     refuse,
@@ -25,7 +26,6 @@ from tracking.models import Destination, EventKind
 
 MAX_BODY_BYTES = 1024
 CREDENTIAL_MESSAGES = ("failed to authenticate", "doesn't match the authentication token")
-RESERVED_PROPERTIES = ("callback_params", "partner_params")
 # Our device-id vocabulary to AppsFlyer's event fields, per platform.
 EVENT_DEVICE_IDS = {
     Platform.IOS: (("idfa", "idfa"), ("idfv", "idfv")),
@@ -159,8 +159,7 @@ def _event_body(event) -> dict:
 
 def _event_value(event) -> str:
     """A stringified JSON object ("" when there is none): a nested object loses the revenue."""
-    properties = event.properties if isinstance(event.properties, dict) else {}
-    value = {k: v for k, v in properties.items() if k not in RESERVED_PROPERTIES}
+    value = custom_data(event)
     if event.revenue is not None:
         try:
             revenue = Decimal(event.revenue)

@@ -140,6 +140,13 @@ def known_device_ids(event) -> dict[str, str]:
     }
 
 
+def custom_data(event) -> dict:
+    """The record's custom data: the API's `custom_data` object, kept in Event.properties."""
+    properties = event.properties if isinstance(event.properties, dict) else {}
+    data = properties.get("custom_data")
+    return dict(data) if isinstance(data, dict) else {}
+
+
 def event_time(event) -> datetime | None:
     """When the user acted: the client's time, else when we received the record."""
     return event.occurred_at or event.received_at

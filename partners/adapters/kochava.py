@@ -14,6 +14,7 @@ from partners.adapters.base import (
     OutgoingRequest,
     PartnerResponse,
     classify_by_status,
+    custom_data,
     event_time,
     known_device_ids,
     refuse,
@@ -34,7 +35,6 @@ DEVICE_IDS = (
 OS_NAMES = {Platform.IOS: "iOS", Platform.ANDROID: "Android"}
 DEFAULT_DEVICES = {Platform.IOS: "iPhone", Platform.ANDROID: "Android"}
 ACTIONS = {EventKind.INSTALL: "install", EventKind.EVENT: "event"}
-RESERVED_PROPERTIES = ("callback_params", "partner_params", "gdpr_privacy_consent")
 
 
 class KochavaAdapter(Adapter):
@@ -88,13 +88,10 @@ def _data(event, action: str, ids: dict[str, str]) -> dict:
         data["origination_ip"] = str(event.ip)
     data.update(_device_description(event))
     data.update(_att(event))
-    properties = event.properties if isinstance(event.properties, dict) else {}
-    if isinstance(properties.get("gdpr_privacy_consent"), dict):
-        data["gdpr_privacy_consent"] = properties["gdpr_privacy_consent"]
     if action == "install" and event.ad_services_token:
         data["ad_services_token"] = event.ad_services_token
     if action == "event":
-        data.update(_event_fields(event, properties))
+        data.update(_event_fields(event))
     return data
 
 
@@ -143,10 +140,10 @@ def _major_version(version: str) -> int:
     return int(head) if head.isdigit() else 0
 
 
-def _event_fields(event, properties: dict) -> dict:
+def _event_fields(event) -> dict:
     if not event.name:
         raise refuse("2. action: event with data.event_name", "A Kochava event needs a name.")
-    event_data = {k: v for k, v in properties.items() if k not in RESERVED_PROPERTIES}
+    event_data = custom_data(event)
     if event.revenue is not None:
         event_data.setdefault("revenue", event.revenue)
     fields = {"event_name": event.name, "event_data": event_data}

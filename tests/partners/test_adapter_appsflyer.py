@@ -52,7 +52,7 @@ def test_appsflyer_golden_ios_event():
         att_status=3,
         revenue=Decimal("6.000000"),
         currency="USD",
-        properties={"af_content_type": "wallets"},
+        properties={"custom_data": {"af_content_type": "wallets"}},
     )
 
     # When the request is built
@@ -118,7 +118,9 @@ def test_appsflyer_event_value_is_a_string_never_an_object():
     """§ 5 Body: eventValue (a *stringified* JSON object: a nested object is a 400 or lost
     revenue)."""
     config = AppsFlyerConfigFactory()
-    event = EventFactory.build(app=config.app, properties={"level": 7, "tags": ["a"]})
+    event = EventFactory.build(
+        app=config.app, properties={"custom_data": {"level": 7, "tags": ["a"]}}
+    )
 
     value = _body(appsflyer.build(event, config))["eventValue"]
 
@@ -169,7 +171,7 @@ def test_appsflyer_refuses_an_ios_event_without_os_version():
 def test_appsflyer_refuses_a_body_over_1_kb():
     """§ 5: one event per request, body at most 1 KB."""
     config = AppsFlyerConfigFactory()
-    event = EventFactory.build(app=config.app, properties={"blob": "x" * 1100})
+    event = EventFactory.build(app=config.app, properties={"custom_data": {"blob": "x" * 1100}})
 
     error = _refusal(event, config)
 

@@ -99,7 +99,7 @@ def test_kochava_golden_android_event():
         device_model="Pixel 7",
         revenue=Decimal("4.990000"),
         currency="USD",
-        properties={"sku": "gems_100", "callback_params": {"x": "y"}},
+        properties={"custom_data": {"sku": "gems_100"}, "callback_params": {"x": "y"}},
     )
 
     # When the request is built

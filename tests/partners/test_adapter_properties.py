@@ -57,7 +57,7 @@ properties = st.fixed_dictionaries(
     optional={
         "callback_params": json_values,
         "partner_params": json_values,
-        "gdpr_privacy_consent": json_values,
+        "custom_data": st.dictionaries(st.text(), json_values, max_size=4) | json_values,
     },
 ).flatmap(
     lambda fixed: st.dictionaries(st.text(max_size=10), json_values, max_size=4).map(
