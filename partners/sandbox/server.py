@@ -21,6 +21,8 @@ from partners.sandbox.exchange import SandboxRequest, SandboxResponse, json_resp
 
 MAX_READ_BYTES = 4 * 1024 * 1024
 MAX_HANG_SECONDS = 120
+# The demo runs for hours: keep the newest requests only.
+MAX_RECORDED = 10_000
 APP_ID = re.compile(r"^/(id\d+|[A-Za-z][\w]*(\.[\w]+)+)$")
 
 
@@ -44,6 +46,7 @@ class SandboxState:
         }
         with self.lock:
             self.requests.append(entry)
+            del self.requests[:-MAX_RECORDED]
         return entry
 
     def take_fault(self, path: str) -> dict | None:
@@ -186,7 +189,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
         # The request log at /_sandbox/requests is the record; keep stderr quiet.

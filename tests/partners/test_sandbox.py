@@ -166,6 +166,40 @@ def test_sandbox_rejects_an_unknown_adjust_event_token_with_adjusts_error(partne
     assert response.json() == {"error": "Event request failed (Invalid event token)"}
 
 
+@pytest.mark.parametrize(
+    ("params", "status", "message"),
+    [
+        ({"s2s": "0"}, 400, "Bad event state"),
+        ({"gps_adid": ""}, 404, "Device not found"),
+        ({"revenue": "0.0001", "currency": "USD"}, 400, "Invalid revenue"),
+        ({"revenue": "5"}, 400, "Invalid revenue"),
+        ({"callback_params": '{"a": {"b": "c"}}'}, 400, "Invalid callback parameters"),
+        ({"partner_params": '{"a": 1}'}, 400, "Invalid callback parameters"),
+        ({"ip_address": "2001:db8::1"}, 400, "Bad event state"),
+    ],
+    ids=[
+        "no-s2s",
+        "no-device",
+        "revenue-too-low",
+        "revenue-no-currency",
+        "nested-params",
+        "non-string-params",
+        "ipv6",
+    ],
+)
+def test_sandbox_answers_a_wrong_adjust_request_with_adjusts_error(
+    partner_sandbox, params, status, message
+):
+    """§ 3: s2s=1, device ids, revenue 0.001..1e11 with currency, flat string custom params,
+    IPv4 only; failures as {"error": "Event request failed (...)"}."""
+    _adjust_app(token=False)
+
+    response = _adjust_get(partner_sandbox, **params)
+
+    assert response.status_code == status
+    assert response.json()["error"].startswith(f"Event request failed ({message}")
+
+
 def test_sandbox_rejects_an_unknown_adjust_app_token(partner_sandbox):
     """§ 3 Responses: 404 App token not found."""
     response = _adjust_get(partner_sandbox, app_token="unknown1")
@@ -288,6 +322,51 @@ def test_sandbox_rejects_an_appsflyer_event_without_appsflyer_id(partner_sandbox
     )
 
     assert (response.status_code, response.text) == (400, "appsflyer_id is a mandatory field")
+
+
+def test_sandbox_answers_another_apps_appsflyer_key_with_app_id_mismatch(partner_sandbox):
+    """§ 5 Responses: 400 app_id doesn't match the authentication token."""
+    mine, other = AppsFlyerConfigFactory(), AppsFlyerConfigFactory(s2s_key="the-other-key")
+    url = f"{partner_sandbox.url}/inappevent/{mine.appsflyer_app_id}"
+
+    response = requests.post(
+        url,
+        json={"appsflyer_id": "1", "eventName": "x"},
+        headers={"authentication": other.s2s_key},
+        timeout=5,
+    )
+
+    assert (response.status_code, response.text) == (
+        400,
+        "app_id doesn't match the authentication token",
+    )
+
+
+def test_sandbox_answers_a_non_stringified_event_value_with_500(partner_sandbox):
+    """§ 5 Responses: 500 is usually a non-stringified body."""
+    config = AppsFlyerConfigFactory()
+    body = {"appsflyer_id": "1", "eventName": "purchase", "eventValue": {"af_revenue": "1"}}
+
+    response = requests.post(
+        f"{partner_sandbox.url}/inappevent/{config.appsflyer_app_id}",
+        json=body,
+        headers={"authentication": config.s2s_key},
+        timeout=5,
+    )
+
+    assert response.status_code == 500
+
+
+def test_sandbox_click_without_redirect_false_is_an_ordinary_redirecting_link(partner_sandbox):
+    """§ 4: redirect=false says the network itself redirects the user to the store."""
+    response = requests.get(
+        f"{partner_sandbox.url}/id123456789",
+        params={"pid": "chartboosts2s_int"},
+        allow_redirects=False,
+        timeout=5,
+    )
+
+    assert response.status_code == 302
 
 
 def test_sandbox_wrong_appsflyer_key_is_a_credentials_problem(partner_sandbox):
