@@ -12,7 +12,7 @@ S2S_RECORD_FIELDS = (
     "s2s_requested_by",
     "s2s_approved_at",
     "s2s_approved_by",
-    "sdk_billing_until",
+    "billed_for_sdk_installs_until",
 )
 S2S_APPROVAL_FIELDS = ("s2s_approval_ground", "s2s_deposit_amount")
 
@@ -95,6 +95,11 @@ class AppAdmin(admin.ModelAdmin):
         ),
         ("Advanced Settings", {"fields": ("click_callback",)}),
     )
+
+    @admin.display(description="SDK installs billed until")
+    def billed_for_sdk_installs_until(self, obj):
+        # partners.md section 1: SDK-driven installs may be billed up to 21 days after the switch.
+        return obj.sdk_billing_until
 
     def get_readonly_fields(self, request, obj=None):
         readonly = S2S_RECORD_FIELDS

@@ -86,18 +86,23 @@ class AdjustConfigAdmin(admin.ModelAdmin):
         if formset.model is not AdjustAuthToken:
             super().save_formset(request, form, formset, change)
             return
+        # New tokens go through the service; the admin's change history reads these lists.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for token_form in formset.forms:
             if not token_form.has_changed():
                 continue
+            pasted = token_form.cleaned_data.get("new_secret")
             if token_form.instance.pk:
-                token_form.instance.save(update_fields=["name"])
+                token = token_form.instance
+                token.secret = pasted or token.secret
+                token.save(update_fields=["name", "secret"])
+                formset.changed_objects.append((token, token_form.changed_data))
                 continue
             token, secret = adjust_token_create(
-                config=form.instance,
-                name=token_form.cleaned_data["name"],
-                secret=token_form.cleaned_data.get("new_secret"),
+                config=form.instance, name=token_form.cleaned_data["name"], secret=pasted
             )
-            if not token_form.cleaned_data.get("new_secret"):
+            formset.new_objects.append(token)
+            if not pasted:
                 self.message_user(
                     request,
                     f"Adjust token '{token.name}': {secret}. {SHOWN_ONCE}",
@@ -265,7 +270,7 @@ class AppsFlyerConfigAdmin(admin.ModelAdmin):
         "click_pid",
         "has_credentials_error",
     )
-    list_filter = ("app__platform", "post_install_delay_seconds")
+    list_filter = ("app__platform", ("credentials_error", admin.EmptyFieldListFilter))
     search_fields = ("app__name", "app__bundle_id", "appsflyer_app_id", "click_pid")
     list_select_related = ("app",)
     autocomplete_fields = ("app",)

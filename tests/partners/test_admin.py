@@ -215,3 +215,26 @@ def test_the_callback_form_names_a_missing_prompted_value(admin_client):
     )
 
     assert response.context["adminform"].form.errors["values"] == ["Fill in: Tracker token."]
+
+
+def test_a_token_pasted_into_the_config_page_inline_is_stored_and_not_echoed(admin_client):
+    config = AdjustConfigFactory()
+    data = {
+        "app": config.app.pk,
+        "app_token": config.app_token,
+        "environment": config.environment,
+        "http_method": config.http_method,
+        "event_tokens-TOTAL_FORMS": "0",
+        "event_tokens-INITIAL_FORMS": "0",
+        "auth_tokens-TOTAL_FORMS": "1",
+        "auth_tokens-INITIAL_FORMS": "0",
+        "auth_tokens-0-name": "from Adjust",
+        "auth_tokens-0-new_secret": ADJUST_SECRET,
+    }
+
+    response = admin_client.post(
+        reverse("admin:partners_adjustconfig_change", args=[config.pk]), data, follow=True
+    )
+
+    assert AdjustAuthToken.objects.get(config=config, name="from Adjust").secret == ADJUST_SECRET
+    assert ADJUST_SECRET not in response.content.decode()
