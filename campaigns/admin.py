@@ -96,19 +96,20 @@ class AppAdmin(admin.ModelAdmin):
         ("Advanced Settings", {"fields": ("click_callback",)}),
     )
 
+    def has_approve_s2s_permission(self, request) -> bool:
+        # Approving S2S is an account decision: only Admins make it.
+        return user_has_role(request.user, ADMIN)
+
     @admin.display(description="SDK installs billed until")
     def billed_for_sdk_installs_until(self, obj):
         # partners.md section 1: SDK-driven installs may be billed up to 21 days after the switch.
         return obj.sdk_billing_until
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = S2S_RECORD_FIELDS
-        if obj is not None and obj.s2s_approved_at:
-            readonly += S2S_APPROVAL_FIELDS
-        elif not user_has_role(request.user, ADMIN):
-            # Approving S2S is an account decision: only Admins make it.
-            readonly += S2S_APPROVAL_FIELDS
-        return readonly
+        approved = obj is not None and obj.s2s_approved_at
+        if approved or not self.has_approve_s2s_permission(request):
+            return S2S_RECORD_FIELDS + S2S_APPROVAL_FIELDS
+        return S2S_RECORD_FIELDS
 
     def save_model(self, request, obj, form, change):
         approving = change and obj.s2s_approval_ground and not obj.s2s_approved_at
@@ -120,15 +121,12 @@ class AppAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         app_s2s_approve(app=obj, user=request.user, ground=ground, deposit_amount=deposit)
 
-    @admin.action(description="Request S2S attribution")
+    @admin.action(description="Request S2S attribution", permissions=["change"])
     def request_s2s(self, request, queryset):
         self._apply(request, queryset, lambda app: app_s2s_request(app=app, user=request.user))
 
-    @admin.action(description="Approve S2S (account manager)")
+    @admin.action(description="Approve S2S (account manager)", permissions=["approve_s2s"])
     def approve_s2s_by_account_manager(self, request, queryset):
-        if not user_has_role(request.user, ADMIN):
-            self.message_user(request, "Only Admins approve S2S attribution.", messages.ERROR)
-            return
         self._apply(
             request,
             queryset,

@@ -109,11 +109,11 @@ class AdjustConfigAdmin(admin.ModelAdmin):
                     messages.WARNING,
                 )
 
-    @admin.action(description="Activate S2S authentication")
+    @admin.action(description="Activate S2S authentication", permissions=["change"])
     def activate_authentication(self, request, queryset):
         self._auth_set(request, queryset, active=True)
 
-    @admin.action(description="Deactivate S2S authentication")
+    @admin.action(description="Deactivate S2S authentication", permissions=["change"])
     def deactivate_authentication(self, request, queryset):
         self._auth_set(request, queryset, active=False)
 
@@ -198,7 +198,9 @@ class AdjustAuthTokenAdmin(admin.ModelAdmin):
         if not form.cleaned_data.get("new_secret"):
             self.message_user(request, f"Token: {secret}. {SHOWN_ONCE}", messages.WARNING)
 
-    @admin.action(description="Delete selected tokens (Recover stays possible)")
+    @admin.action(
+        description="Delete selected tokens (Recover stays possible)", permissions=["delete"]
+    )
     def delete_tokens(self, request, queryset):
         for token in queryset.select_related("config"):
             self._delete(request, token)
@@ -214,7 +216,7 @@ class AdjustAuthTokenAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description="Recover selected tokens")
+    @admin.action(description="Recover selected tokens", permissions=["change"])
     def recover_tokens(self, request, queryset):
         for token in queryset:
             adjust_token_recover(token=token)
@@ -351,11 +353,11 @@ class CallbackAdmin(admin.ModelAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
-    @admin.action(description="Switch ON (send)")
+    @admin.action(description="Switch ON (send)", permissions=["change"])
     def switch_on(self, request, queryset):
         self._enabled_set(request, queryset, enabled=True)
 
-    @admin.action(description="Switch OFF (send nothing)")
+    @admin.action(description="Switch OFF (send nothing)", permissions=["change"])
     def switch_off(self, request, queryset):
         self._enabled_set(request, queryset, enabled=False)
 

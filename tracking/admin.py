@@ -72,12 +72,15 @@ class IngestionTokenAdmin(admin.ModelAdmin):
         if change:
             super().save_related(request, form, formsets, change)
 
-    @admin.action(description="Revoke selected tokens")
+    @admin.action(description="Revoke selected tokens", permissions=["change"])
     def revoke(self, request, queryset):
         for token in queryset:
             ingestion_token_revoke(token=token)
 
-    @admin.action(description="Rotate selected tokens (the old one works 24 more hours)")
+    @admin.action(
+        description="Rotate selected tokens (the old one works 24 more hours)",
+        permissions=["change"],
+    )
     def rotate(self, request, queryset):
         for token in queryset:
             try:

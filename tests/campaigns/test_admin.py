@@ -116,3 +116,33 @@ def test_advanced_settings_offer_only_click_callbacks_of_the_app_platform(admin_
 
     offered = page.context["adminform"].form.fields["click_callback"].queryset
     assert list(offered) == [ios_click]
+
+
+def test_a_developer_reads_apps_but_cannot_run_the_request_action(client):
+    developer = UserFactory(is_staff=True)
+    developer.groups.add(Group.objects.get(name="Developer"))
+    client.force_login(developer)
+    app = IosAppFactory()
+
+    listing = client.get(reverse("admin:campaigns_app_changelist"))
+    client.post(
+        reverse("admin:campaigns_app_changelist"),
+        {"action": "request_s2s", "_selected_action": [app.pk]},
+    )
+
+    assert listing.status_code == 200
+    app.refresh_from_db()
+    assert app.s2s_requested_at is None
+
+
+def test_a_marketer_is_not_offered_the_approve_action(client):
+    marketer = UserFactory(is_staff=True)
+    marketer.groups.add(Group.objects.get(name="Marketer"))
+    client.force_login(marketer)
+    IosAppFactory()
+
+    listing = client.get(reverse("admin:campaigns_app_changelist"))
+
+    actions = dict(listing.context["action_form"].fields["action"].choices)
+    assert "request_s2s" in actions
+    assert "approve_s2s_by_account_manager" not in actions

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from partners.models import AdjustAuthToken, AppsFlyerConfig
@@ -9,6 +10,7 @@ from tests.factories import (
     AppsFlyerConfigFactory,
     CallbackTemplateFactory,
     IosAppFactory,
+    UserFactory,
 )
 from tracking.fields import mask
 
@@ -238,3 +240,19 @@ def test_a_token_pasted_into_the_config_page_inline_is_stored_and_not_echoed(adm
 
     assert AdjustAuthToken.objects.get(config=config, name="from Adjust").secret == ADJUST_SECRET
     assert ADJUST_SECRET not in response.content.decode()
+
+
+def test_a_developer_cannot_switch_adjust_authentication(client):
+    developer = UserFactory(is_staff=True)
+    developer.groups.add(Group.objects.get(name="Developer"))
+    client.force_login(developer)
+    config = AdjustConfigFactory(auth_active=True)
+    AdjustAuthTokenFactory(config=config)
+
+    client.post(
+        reverse("admin:partners_adjustconfig_changelist"),
+        {"action": "deactivate_authentication", "_selected_action": [config.pk]},
+    )
+
+    config.refresh_from_db()
+    assert config.auth_active is True
