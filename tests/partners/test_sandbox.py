@@ -425,6 +425,18 @@ def test_a_hanging_path_times_out_without_blocking_other_paths(partner_sandbox, 
     assert other.status_code == 200
 
 
+def test_sandbox_answers_keep_alive_requests_without_delayed_ack_stalls(partner_sandbox):
+    """Workers reuse pooled connections: 100 requests on one connection take well under the
+    ~4 s that 40 ms delayed-ACK stalls would cost."""
+    session = requests.Session()
+
+    started = time.monotonic()
+    for _ in range(100):
+        session.get(f"{partner_sandbox.url}/callbacks/keepalive", timeout=5).raise_for_status()
+
+    assert time.monotonic() - started < 2.0
+
+
 def test_request_log_filters_by_path_and_clears(partner_sandbox):
     http.send(OutgoingRequest("GET", f"{partner_sandbox.url}/a/1"))
     http.send(OutgoingRequest("POST", f"{partner_sandbox.url}/b/1", body=b"hello"))
