@@ -2,8 +2,9 @@
 
 Rows are keyed by natural keys (an app by platform + bundle id, a template or a callback by its
 name), never by database ids, so a file moves between environments. Import creates or updates;
-it never deletes a top-level row. Lists that are settings of their parent (an Adjust event map,
-a callback's View column) are set exactly as the file says. Every row goes through full_clean,
+it never deletes a top-level row, and a field missing from a row keeps its stored value. Lists
+that are settings of their parent (an Adjust event map, a callback's View column) are set
+exactly as the file says when the row has them. Every row goes through full_clean,
 the validation the admin uses; one bad row and nothing at all is changed.
 """
 
@@ -338,11 +339,7 @@ class _Importer:
             if name in row:
                 setattr(callback, name, row[name])
         self.clean(callback, place)
-        keys = row.get("view_apps", [])
-        if not isinstance(keys, list):
-            self.error(f"{place}.view_apps", "must be a list.")
-            raise _RowError
-        apps = [self.app(key, f"{place}.view_apps[{i}]") for i, key in enumerate(keys)]
+        apps = self.view_apps(callback, place, row)
         try:
             callback.validate_view_apps(apps)
         except ValidationError as exc:
@@ -350,6 +347,16 @@ class _Importer:
             raise _RowError from exc
         callback.save()
         callback.view_apps.set(apps)
+
+    def view_apps(self, callback: Callback, place: str, row: dict) -> list[App]:
+        """The View column as the file sets it; a row without one keeps the stored column."""
+        if "view_apps" not in row:
+            return list(callback.view_apps.all()) if callback.pk else []
+        keys = row["view_apps"]
+        if not isinstance(keys, list):
+            self.error(f"{place}.view_apps", "must be a list.")
+            raise _RowError
+        return [self.app(key, f"{place}.view_apps[{i}]") for i, key in enumerate(keys)]
 
     def attach_click_callbacks(self) -> None:
         for place, app, name in self.click_callbacks:
@@ -373,8 +380,11 @@ class _Importer:
         # Authentication is switched last: it needs the tokens of this very row.
         self.clean(config, place, exclude=["auth_active"])
         config.save()
-        self.import_event_map(config, place, row.get("event_map", []))
-        self.import_auth_tokens(config, place, row.get("auth_tokens", []))
+        # A row without an event map (or tokens) leaves the stored ones as they are.
+        if "event_map" in row:
+            self.import_event_map(config, place, row["event_map"])
+        if "auth_tokens" in row:
+            self.import_auth_tokens(config, place, row["auth_tokens"])
         if "auth_active" in row:
             config.auth_active = row["auth_active"]
             self.clean(config, place)

@@ -144,3 +144,25 @@ def test_a_view_app_of_the_wrong_platform_is_refused_in_a_file(configured):
     assert refused.value.errors == [
         "callbacks[1].view_apps: This template is for iOS: Space Game cannot be ticked."
     ]
+
+
+def test_a_row_without_event_map_or_view_apps_keeps_the_stored_ones(configured):
+    data = config_export()
+    del data["adjust"][0]["event_map"]
+    for callback in data["callbacks"]:
+        del callback["view_apps"]
+    before = config_export()
+
+    config_import(data=data)
+
+    assert config_export() == before
+
+
+def test_an_export_with_secrets_written_to_a_file_is_readable_by_its_owner_only(
+    configured, tmp_path
+):
+    path = tmp_path / "secrets.json"
+
+    call_command("export_config", "--with-secrets", "-o", str(path), stderr=StringIO())
+
+    assert path.stat().st_mode & 0o777 == 0o600

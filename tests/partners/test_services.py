@@ -128,3 +128,13 @@ def test_view_apps_are_set_for_a_completed_view_callback_of_the_app_platform():
     callback_save(callback=callback, view_apps=[ios_app])
 
     assert list(callback.view_apps.all()) == [ios_app]
+
+
+def test_adjust_token_create_stores_a_token_pasted_from_adjusts_dashboard():
+    """partners.md section 3, Auth: "Tokens are created named in the dashboard ... copied once"."""
+    config = AdjustConfigFactory()
+
+    token, secret = adjust_token_create(config=config, name="from Adjust", secret=" pasted123 ")
+
+    assert secret == "pasted123"
+    assert AdjustAuthToken.objects.get(pk=token.pk).secret == "pasted123"

@@ -25,9 +25,10 @@ class Command(BaseCommand):
         if output is None:
             self.stdout.write(text, ending="")
             return
-        with open(output, "w", encoding="utf-8") as file:
+        # A file with secrets holds them in clear: only its owner may read it, from creation on.
+        mode = 0o600 if with_secrets else 0o644
+        with open(output, "w", encoding="utf-8", opener=lambda p, f: os.open(p, f, mode)) as file:
             file.write(text)
         if with_secrets:
-            # The file holds partner secrets in clear: only its owner may read it.
-            os.chmod(output, 0o600)
+            os.chmod(output, mode)
         self.stderr.write(f"Wrote {output}.")
