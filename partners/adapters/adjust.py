@@ -57,7 +57,7 @@ class AdjustAdapter(Adapter):
     def build(self, event, config: AdjustConfig) -> OutgoingRequest:
         if event.kind != EventKind.EVENT:
             raise refuse(
-                "3. Not accepted S2S: installs, reattributions and sessions",
+                "partners.md § 3: Not accepted S2S: installs, reattributions and sessions",
                 f"Adjust does not accept {event.get_kind_display().lower()}s server to server.",
             )
         params = [
@@ -122,7 +122,7 @@ def _event_token(event, config: AdjustConfig) -> str:
     mapping = next((m for m in config.event_tokens.all() if m.event_name == event.name), None)
     if mapping is None:
         raise refuse(
-            "3. Always: event_token (the app's event map turns our event name into Adjust's token)",
+            "partners.md § 3: Always: event_token (the app's event map gives Adjust's token)",
             f"Event '{event.name}' is not in the Adjust event map: add it in the app's Adjust "
             "settings, then replay.",
         )
@@ -138,7 +138,7 @@ def _device_params(event) -> list[tuple[str, str]]:
     if not params:
         wanted = ", ".join([ours for ours, _ in names] + ["adid"])
         raise refuse(
-            "3. Always: device ids",
+            "partners.md § 3: Always: device ids",
             f"Adjust needs a device id: send one of {wanted} with the record.",
         )
     return params
@@ -150,7 +150,7 @@ def _time_params(event) -> list[tuple[str, str]]:
         return []
     if timezone.now() - event.occurred_at > MAX_AGE:
         raise refuse(
-            "3. Ordering: events older than 58 days are rejected",
+            "partners.md § 3: Ordering: events older than 58 days are rejected",
             "The event is older than 58 days: Adjust rejects it, so it was not sent.",
         )
     return [("created_at_unix", str(unix_seconds(event.occurred_at)))]
@@ -168,7 +168,7 @@ def _ip_params(event) -> list[tuple[str, str]]:
 def _revenue_params(event) -> list[tuple[str, str]]:
     if event.revenue is None:
         return []
-    rule = "3. Revenue: min 0.001, max 100,000,000,000, with currency"
+    rule = "partners.md § 3: Revenue: min 0.001, max 100,000,000,000, with currency"
     try:
         revenue = Decimal(event.revenue)
     except (InvalidOperation, TypeError, ValueError):
@@ -197,7 +197,7 @@ def _custom_params(event) -> list[tuple[str, str]]:
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()
         ):
             raise refuse(
-                "3. Custom data: a flat JSON object of string values",
+                "partners.md § 3: Custom data: a flat JSON object of string values",
                 f"Adjust's {name} must be a flat object of text values.",
             )
         params.append((name, compact_json(value)))

@@ -48,12 +48,12 @@ def _checked_app_id(event, config: AppsFlyerConfig) -> str:
     ):
         # AppsFlyer answers 200 to such an id and silently drops the record.
         raise refuse(
-            "5. {app_id}: iOS is id + the App Store number",
+            "partners.md § 5: {app_id}: iOS is id + the App Store number",
             f"AppsFlyer app id '{app_id}' lacks the 'id' prefix (id123456789): fix the app's "
             "AppsFlyer settings, then replay.",
         )
     if not app_id:
-        raise refuse("5. {app_id}", "The app has no AppsFlyer app id.")
+        raise refuse("partners.md § 5: {app_id}", "The app has no AppsFlyer app id.")
     return app_id
 
 
@@ -66,25 +66,25 @@ class AppsFlyerEventAdapter(Adapter):
     def build(self, event, config: AppsFlyerConfig) -> OutgoingRequest:
         if event.kind != EventKind.EVENT:
             raise refuse(
-                "5. AppsFlyer: S2S in-app events",
+                "partners.md § 5: AppsFlyer: S2S in-app events",
                 f"AppsFlyer S2S takes in-app events, not {event.get_kind_display().lower()}s.",
             )
         app_id = _checked_app_id(event, config)
         if config.credentials_error:
             raise refuse(
-                "5. credential problems: the config is flagged until fixed",
+                "partners.md § 5: credential problems: the config is flagged until fixed",
                 f"AppsFlyer refused this app's key ({config.credentials_error}): update the S2S "
                 "key, then replay.",
             )
         if not config.s2s_key:
             raise refuse(
-                "5. header authentication: <the app's S2S key>",
+                "partners.md § 5: header authentication: <the app's S2S key>",
                 "The app has no AppsFlyer S2S key: add it in the app's AppsFlyer settings.",
             )
         body = compact_json(_event_body(event)).encode()
         if len(body) > MAX_BODY_BYTES:
             raise refuse(
-                "5. One event per request, body at most 1 KB",
+                "partners.md § 5: One event per request, body at most 1 KB",
                 f"The AppsFlyer body would be {len(body)} bytes; AppsFlyer takes at most 1 KB: "
                 "send less custom data.",
             )
@@ -117,12 +117,12 @@ def _event_body(event) -> dict:
     ids = known_device_ids(event)
     if not ids.get("appsflyer_id"):
         raise refuse(
-            "5. Body: mandatory appsflyer_id",
+            "partners.md § 5: Body: mandatory appsflyer_id",
             "AppsFlyer needs the device's appsflyer_id: send it with the record.",
         )
     platform = event.app.platform
     if not event.name:
-        raise refuse("5. Body: eventName", "An AppsFlyer event needs a name.")
+        raise refuse("partners.md § 5: Body: eventName", "An AppsFlyer event needs a name.")
     body = {"appsflyer_id": ids["appsflyer_id"], "eventName": event.name}
     body["eventValue"] = _event_value(event)
     moment = event_time(event)
@@ -136,7 +136,7 @@ def _event_body(event) -> dict:
     if platform == Platform.IOS:
         if not event.os_version:
             raise refuse(
-                "5. os (the OS version) mandatory for iOS",
+                "partners.md § 5: os (the OS version) mandatory for iOS",
                 "AppsFlyer needs the iOS version (os_version) of iOS records; without it "
                 "AppsFlyer assumes 14.5.",
             )
@@ -164,9 +164,11 @@ def _event_value(event) -> str:
         try:
             revenue = Decimal(event.revenue)
         except (InvalidOperation, TypeError, ValueError):
-            raise refuse("5. af_revenue", f"Revenue {event.revenue!r} is not a number.") from None
+            raise refuse(
+                "partners.md § 5: af_revenue", f"Revenue {event.revenue!r} is not a number."
+            ) from None
         if not revenue.is_finite():
-            raise refuse("5. af_revenue", f"Revenue {revenue} is not a number.")
+            raise refuse("partners.md § 5: af_revenue", f"Revenue {revenue} is not a number.")
         # Negative revenue is allowed: refunds.
         value["af_revenue"] = _plain_decimal(revenue)
     return compact_json(value) if value else ""
@@ -186,13 +188,13 @@ class AppsFlyerClickAdapter(Adapter):
     def build(self, event, config: AppsFlyerConfig) -> OutgoingRequest:
         if event.kind != EventKind.CLICK:
             raise refuse(
-                "4. AppsFlyer: S2S clicks",
+                "partners.md § 4: AppsFlyer: S2S clicks",
                 f"The AppsFlyer click link takes clicks, not {event.get_kind_display().lower()}s.",
             )
         app_id = _checked_app_id(event, config)
         if not config.click_pid:
             raise refuse(
-                "4. pid (media source)",
+                "partners.md § 4: pid (media source)",
                 "The app's AppsFlyer settings have no click media source (pid): add it.",
             )
         params = [("pid", config.click_pid)]

@@ -39,11 +39,13 @@ class CallbackAdapter(Adapter):
     def build(self, event, config: Callback) -> OutgoingRequest:
         if event.kind not in (EventKind.CLICK, EventKind.VIEW):
             raise refuse(
-                "1. Firing: for every click (or completed view)",
+                "partners.md § 1: Firing: for every click (or completed view)",
                 "Callbacks fire for clicks and completed views only.",
             )
         if not config.enabled:
-            raise refuse("1. A callback that is OFF sends nothing.", f"'{config}' is OFF.")
+            raise refuse(
+                "partners.md § 1: A callback that is OFF sends nothing.", f"'{config}' is OFF."
+            )
         values = _event_macros(event, config.template.third_party)
         prompted = config.values if isinstance(config.values, dict) else {}
         # The marketer's prompted values (tracker token, campaign id...) win over ours.

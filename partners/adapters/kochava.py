@@ -47,7 +47,7 @@ class KochavaAdapter(Adapter):
         action = ACTIONS.get(event.kind)
         if action is None:
             raise refuse(
-                "2. One POST of JSON per install; post-install actions with action: event",
+                "partners.md § 2: one POST per install; post-install actions as action: event",
                 f"Kochava takes installs and in-app events, not {event.get_kind_display()}s.",
             )
         ids = known_device_ids(event)
@@ -103,7 +103,7 @@ def _device_ids(ids: dict[str, str]) -> dict[str, str]:
             device_ids[key] = value
     if not device_ids:
         raise refuse(
-            "2. device_ids: at least one of idfa, idfv, adid, android_id, custom",
+            "partners.md § 2: device_ids: at least one of idfa, idfv, adid, android_id, custom",
             "Kochava needs a device id: send idfa, idfv, gps_adid, android_id or oaid.",
         )
     return device_ids
@@ -142,7 +142,9 @@ def _major_version(version: str) -> int:
 
 def _event_fields(event) -> dict:
     if not event.name:
-        raise refuse("2. action: event with data.event_name", "A Kochava event needs a name.")
+        raise refuse(
+            "partners.md § 2: action: event with data.event_name", "A Kochava event needs a name."
+        )
     event_data = custom_data(event)
     if event.revenue is not None:
         event_data.setdefault("revenue", event.revenue)
