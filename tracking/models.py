@@ -168,3 +168,28 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome} {self.status_code or ''} at {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to an API call made with an Idempotency-Key header, replayed on retry."""
+
+    token = models.ForeignKey(IngestionToken, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(
+        max_length=64,
+        help_text="SHA-256 of method, path and body: the same key must not be "
+        "reused for a different request.",
+    )
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token", "key"], name="idempotency_key_unique_per_token"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -5,15 +5,16 @@ from django.core.exceptions import ValidationError
 from campaigns.models import App
 
 
-def app_by_reference(*, reference, platform: str = "") -> App:
+def app_by_reference(*, reference, platform: str = "", queryset=None) -> App:
     """The app named by our numeric id or its bundle id (the same bundle id may exist once per
     platform: then `platform` or the id must say which)."""
+    queryset = App.objects.all() if queryset is None else queryset
     reference = str(reference).strip()
-    if reference.isdigit():
-        app = App.objects.filter(pk=int(reference)).first()
+    if reference.isdigit() and len(reference) < 19:
+        app = queryset.filter(pk=int(reference)).first()
         if app is not None:
             return app
-    apps = App.objects.filter(bundle_id=reference)
+    apps = queryset.filter(bundle_id=reference)
     if platform:
         apps = apps.filter(platform=platform)
     found = list(apps[:2])

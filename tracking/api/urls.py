@@ -1,0 +1,13 @@
+from django.urls import path
+
+from tracking.api import views
+
+app_name = "api"
+urlpatterns = [
+    path("installs/", views.InstallView.as_view(), name="installs"),
+    path("events/", views.InAppEventView.as_view(), name="events"),
+    path("events/<uuid:event_id>/", views.EventDetailView.as_view(), name="event-detail"),
+    path("clicks/", views.ClickView.as_view(), name="clicks"),
+    path("views/", views.CompletedViewView.as_view(), name="views"),
+    path("batch/", views.BatchView.as_view(), name="batch"),
+]

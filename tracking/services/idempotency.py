@@ -1,0 +1,50 @@
+"""Idempotency-Key: a retried API call gets the first call's answer and stores nothing new.
+
+Keys are scoped per ingestion token. Only accepted calls are stored: a refused call stored
+nothing, so its retry is simply checked again. The key row is written in the same transaction as
+the records, so either both exist or neither does.
+"""
+
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+
+from tracking.models import IdempotencyKey, IngestionToken
+
+
+class IdempotencyKeyReused(Exception):
+    """The key was first used for a different request."""
+
+
+def _replay(stored: IdempotencyKey, request_hash: str) -> tuple[int, dict]:
+    if stored.request_hash != request_hash:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was used for a different request: use a new key per record."
+        )
+    return stored.response_status, stored.response_body
+
+
+def idempotency_key_run(
+    *, token: IngestionToken, key: str, request_hash: str, run: Callable[[], tuple[int, dict]]
+) -> tuple[int, dict, bool]:
+    """(status, body, replayed): the stored answer for a known key, else `run()`'s, stored."""
+    stored = IdempotencyKey.objects.filter(token_id=token.pk, key=key).first()
+    if stored is not None:
+        return *_replay(stored, request_hash), True
+    try:
+        with transaction.atomic():
+            status, body = run()
+            IdempotencyKey.objects.create(
+                token_id=token.pk,
+                key=key,
+                request_hash=request_hash,
+                response_status=status,
+                response_body=body,
+            )
+    except IntegrityError:
+        # A concurrent call with the same key committed first: its answer is the answer.
+        stored = IdempotencyKey.objects.filter(token_id=token.pk, key=key).first()
+        if stored is None:
+            raise
+        return *_replay(stored, request_hash), True
+    return status, body, False
