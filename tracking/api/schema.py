@@ -1,5 +1,6 @@
 """OpenAPI documentation of the ingestion API: responses, headers and examples per endpoint."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -20,8 +21,9 @@ from tracking.models import EventKind
 FIELD_ERRORS = OpenApiResponse(
     {
         "type": "object",
-        "additionalProperties": {"type": "array", "items": {}},
-        "description": "Field name to its messages (non_field_errors for the body as a whole).",
+        "additionalProperties": {},
+        "description": "Field name to its messages (non_field_errors for the body as a whole), "
+        "or 'detail' when the body is not JSON at all.",
     },
     description="Invalid record: field-level messages.",
     examples=[
@@ -48,6 +50,9 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="A unique key per call (e.g. a UUID): a retry with the same key and body gets "
     "the first answer (with the header Idempotent-Replayed: true) and stores nothing new.",
+)
+EVENT_ID = OpenApiParameter(
+    "event_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The id answered at 202."
 )
 RETRY_AFTER = OpenApiParameter(
     "Retry-After",

@@ -4,6 +4,8 @@ The request serializers only check shapes and types; what depends on the app (it
 partners it delivers to) is checked by the ingest service, which knows the app's configuration.
 """
 
+from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.models import Platform
@@ -136,11 +138,41 @@ SERIALIZERS = {
 }
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {"kind": {"type": "string", "enum": [k.value for k in EventKind]}},
+        "required": ["kind"],
+        "additionalProperties": True,
+        "description": "The fields of the kind's own endpoint, plus 'kind'.",
+    }
+)
+class BatchRecordField(serializers.Field):
+    """A record as sent: each is checked on its own by its kind's serializer, so that a bad
+    record is rejected by index instead of failing the whole batch."""
+
+    def to_internal_value(self, data):
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
 class BatchSerializer(serializers.Serializer):
     records = serializers.ListField(
-        child=serializers.JSONField(),
-        help_text="Up to 1,000 records, each with a 'kind': install, event, click or view.",
+        child=BatchRecordField(),
+        allow_empty=False,
+        help_text="Up to 1,000 records (INGEST_BATCH_MAX_RECORDS), each with a 'kind': install, "
+        "event, click or view.",
     )
+
+    def validate_records(self, records):
+        limit = settings.INGEST_BATCH_MAX_RECORDS
+        if len(records) > limit:
+            raise serializers.ValidationError(
+                f"At most {limit} records per batch: split them into several calls."
+            )
+        return records
 
 
 # --- Responses -----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The ingestion API: thin views over tracking.services.ingest."""
 
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -158,7 +159,7 @@ class BatchView(IngestAPIView):
         checkers = {kind: cls() for kind, cls in SERIALIZERS.items()}
         for index, record in enumerate(records):
             kind = record.get("kind") if isinstance(record, dict) else None
-            if kind not in checkers:
+            if not isinstance(kind, str) or kind not in checkers:
                 results[index] = _rejected(
                     {"kind": ["Give the record's kind: install, event, click or view."]}
                 )
@@ -187,11 +188,15 @@ class EventDetailView(IngestAPIView):
         description="The record and, for each partner it goes to, the delivery's status and the "
         "partner's last message.",
         responses=schema.responses(200, EventDetailSerializer, with_body_errors=False),
-        parameters=[schema.RETRY_AFTER],
+        parameters=[schema.EVENT_ID, schema.RETRY_AFTER],
         examples=[schema.EVENT_DETAIL_EXAMPLE],
         tags=["ingestion"],
     )
     def get(self, request, event_id):
+        try:
+            event_id = uuid.UUID(event_id)
+        except ValueError as exc:
+            raise exceptions.NotFound("No such record: a record id is a UUID.") from exc
         event = get_object_or_404(
             Event.objects.prefetch_related("deliveries"),
             pk=event_id,
