@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from tracking.models import Delivery, DeliveryAttempt, Event, IngestionToken
+from tracking.models import Delivery, DeliveryAttempt, Event, IdempotencyKey, IngestionToken
 from tracking.services.tokens import (
     ingestion_token_create,
     ingestion_token_revoke,
@@ -153,3 +153,11 @@ class DeliveryAttemptAdmin(ReadOnlyAdmin):
     search_fields = ("=delivery__event__id", "partner_message")
     list_select_related = ("delivery",)
     date_hierarchy = "started_at"
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(ReadOnlyAdmin):
+    list_display = ("key", "token", "response_status", "created_at")
+    search_fields = ("key", "token__prefix", "token__name")
+    list_select_related = ("token",)
+    date_hierarchy = "created_at"

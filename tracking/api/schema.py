@@ -51,7 +51,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     description="A unique key per call (e.g. a UUID): a retry with the same key and body gets "
     "the first answer (with the header Idempotent-Replayed: true) and stores nothing new.",
 )
-EVENT_ID = OpenApiParameter(
+EVENT_ID_PATH = OpenApiParameter(
     "event_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The id answered at 202."
 )
 RETRY_AFTER = OpenApiParameter(

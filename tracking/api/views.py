@@ -188,7 +188,7 @@ class EventDetailView(IngestAPIView):
         description="The record and, for each partner it goes to, the delivery's status and the "
         "partner's last message.",
         responses=schema.responses(200, EventDetailSerializer, with_body_errors=False),
-        parameters=[schema.EVENT_ID, schema.RETRY_AFTER],
+        parameters=[schema.EVENT_ID_PATH, schema.RETRY_AFTER],
         examples=[schema.EVENT_DETAIL_EXAMPLE],
         tags=["ingestion"],
     )
