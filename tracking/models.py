@@ -181,7 +181,9 @@ class IdempotencyKey(models.Model):
         "reused for a different request.",
     )
     response_status = models.PositiveSmallIntegerField()
-    response_body = models.JSONField()
+    # JSON as ASCII text rather than a JSON column: an answer may quote a client's field name or
+    # value holding characters (NUL, lone surrogates) that PostgreSQL's jsonb refuses.
+    response_body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

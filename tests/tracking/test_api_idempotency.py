@@ -2,6 +2,8 @@
 a client that retries never makes a partner count an event twice (partners.md §3: "Adjust does
 not deduplicate S2S events ... never deliver the same event twice")."""
 
+import json
+
 import pytest
 
 from tests.factories import AdjustEventTokenFactory, IosAppFactory
@@ -141,3 +143,16 @@ def test_the_same_event_id_twice_in_one_batch_is_stored_once():
     first, second = response.json()["results"]
     assert (first["id"], first["duplicate"], second["duplicate"]) == (second["id"], False, True)
     assert Event.objects.count() == 1
+
+
+def test_a_batch_answer_quoting_odd_client_text_is_still_stored_for_replay():
+    app = IosAppFactory()
+    api = api_for(app)
+    body = json.dumps({"records": [{"kind": "install", "app": app.pk, "odd\x00\ud800": 1}]})
+
+    first = api.post("batch/", body=body, headers={"Idempotency-Key": "b-odd"})
+    retry = api.post("batch/", body=body, headers={"Idempotency-Key": "b-odd"})
+
+    assert first.status_code == retry.status_code == 202
+    assert retry.json() == first.json()
+    assert retry["Idempotent-Replayed"] == "true"

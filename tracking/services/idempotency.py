@@ -5,8 +5,10 @@ nothing, so its retry is simply checked again. The key row is written in the sam
 the records, so either both exist or neither does.
 """
 
+import json
 from collections.abc import Callable
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 
 from tracking.models import IdempotencyKey, IngestionToken
@@ -21,7 +23,7 @@ def _replay(stored: IdempotencyKey, request_hash: str) -> tuple[int, dict]:
         raise IdempotencyKeyReused(
             "This Idempotency-Key was used for a different request: use a new key per record."
         )
-    return stored.response_status, stored.response_body
+    return stored.response_status, json.loads(stored.response_body)
 
 
 def idempotency_key_run(
@@ -39,7 +41,7 @@ def idempotency_key_run(
                 key=key,
                 request_hash=request_hash,
                 response_status=status,
-                response_body=body,
+                response_body=json.dumps(body, cls=DjangoJSONEncoder),
             )
     except IntegrityError:
         # A concurrent call with the same key committed first: its answer is the answer.
