@@ -8,6 +8,7 @@ exactly as the file says when the row has them. Every row goes through full_clea
 the validation the admin uses; one bad row and nothing at all is changed.
 """
 
+import json
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -216,7 +217,11 @@ class _Importer:
                 self.error(where, message)
 
     def app(self, key: Any, place: str) -> App:
-        if not isinstance(key, dict) or set(key) != {"platform", "bundle_id"}:
+        if (
+            not isinstance(key, dict)
+            or set(key) != {"platform", "bundle_id"}
+            or not all(isinstance(value, str) for value in key.values())
+        ):
             self.error(place, 'give {"platform": ..., "bundle_id": ...}.')
             raise _RowError
         app = App.objects.filter(platform=key["platform"], bundle_id=key["bundle_id"]).first()
@@ -233,12 +238,13 @@ class _Importer:
         return found
 
     def user(self, username: Any):
-        if not username:
+        if not username or not isinstance(username, str):
             return None
         # People differ between environments: an unknown approver is not recorded.
         return get_user_model().objects.filter(username=username).first()
 
     def unique(self, seen: dict, key, place: str) -> None:
+        key = json.dumps(key, sort_keys=True, default=str)
         if key in seen:
             self.error(place, f"the same row as {seen[key]}.")
             raise _RowError

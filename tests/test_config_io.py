@@ -5,6 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from campaigns.config_io import ConfigFileError, config_export, config_import
 from campaigns.demo import demo_seed
@@ -166,3 +168,46 @@ def test_an_export_with_secrets_written_to_a_file_is_readable_by_its_owner_only(
     call_command("export_config", "--with-secrets", "-o", str(path), stderr=StringIO())
 
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+app_rows = st.fixed_dictionaries(
+    {"platform": st.sampled_from(["ios", "android", "web", 3]), "bundle_id": json_values},
+    optional={
+        "name": json_values,
+        "attribution_window_days": json_values,
+        "s2s_deposit_amount": json_values,
+        "s2s_approved_by": json_values,
+        "click_callback": json_values,
+        "campaigns": json_values,
+    },
+)
+files = st.fixed_dictionaries(
+    {},
+    optional={
+        "apps": st.lists(app_rows | json_values, max_size=3),
+        "callbacks": st.lists(json_values, max_size=2),
+        "adjust": st.lists(
+            st.fixed_dictionaries({"app": json_values, "app_token": json_values}), max_size=2
+        ),
+        "kochava": json_values,
+    },
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=files)
+def test_any_file_is_either_applied_or_refused_with_placed_errors(data):
+    try:
+        config_import(data=data)
+    except ConfigFileError as refused:
+        assert refused.errors
+        assert all(": " in error for error in refused.errors)
