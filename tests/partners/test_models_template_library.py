@@ -1,6 +1,8 @@
+from urllib.parse import urlsplit
+
 import pytest
 
-from partners.macros import macros_in
+from partners.macros import EVENT_MACROS, macros_in, render
 from partners.models import CallbackTemplate
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +53,16 @@ def test_tune_ios_completed_view_has_the_legacy_hasoffers_shape():
     assert template.kind == "view" and template.platform == "ios"
     assert template.url_template.startswith("https://{publisher_id}.api-01.com/serve?")
     assert "ios_ifa={idfa}" in template.url_template
+
+
+def test_every_shipped_template_renders_to_an_https_url_with_its_values_in_place():
+    """partners.md section 1, Firing: macros "each URL-encoded" and the prompted values."""
+    event = {name: f"v-{name}" for name in EVENT_MACROS}
+    for template in CallbackTemplate.objects.filter(shipped=True):
+        values = {name: f"p{index}" for index, name in enumerate(template.prompted_names)}
+
+        url = urlsplit(render(template.url_template, {**event, **values}))
+
+        assert url.scheme == "https" and url.hostname, template.name
+        assert "{" not in url.geturl() and "}" not in url.geturl(), template.name
+        assert all(value in url.geturl() for value in values.values()), template.name
