@@ -25,6 +25,8 @@ def _refresh_on_change(target: str):
         "hx-target": target,
         "hx-swap": "outerHTML",
         "hx-include": "closest form",
+        # A newer selection cancels an older refresh still in flight, so the last one wins.
+        "hx-sync": "closest form:replace",
     }
 
 
@@ -77,6 +79,7 @@ class CallbackForm(forms.Form):
                         "hx-post": reverse_lazy("partners:callback_preview"),
                         "hx-trigger": "input changed delay:250ms",
                         "hx-target": "#preview",
+                        "hx-swap": "outerHTML",
                         "hx-include": "closest form",
                     }
                 ),

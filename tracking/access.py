@@ -1,12 +1,10 @@
-"""Who may do what in the dashboard: Django permissions, granted through the role groups."""
+"""Who may do what in the dashboard: Django permissions, granted through the role groups
+(campaigns/roles.py); the few checks no model permission expresses ask for the Admin role."""
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 
-# The role groups (created with their permissions by the campaigns data migration).
-ADMIN = "Admin"
-MARKETER = "Marketer"
-DEVELOPER = "Developer"
+from campaigns.roles import ADMIN, user_has_role
 
 
 class DashboardPermissionMixin(PermissionRequiredMixin):
@@ -19,4 +17,5 @@ class DashboardPermissionMixin(PermissionRequiredMixin):
 
 
 def user_is_admin(user) -> bool:
-    return user.is_superuser or user.groups.filter(name=ADMIN).exists()
+    """Admins approve S2S and see every ingestion token (Developers only their own)."""
+    return user_has_role(user, ADMIN)

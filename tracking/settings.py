@@ -135,9 +135,6 @@ LOGOUT_REDIRECT_URL = "login"
 # Failed sign-ins allowed per client IP + username within the window before the form refuses more.
 LOGIN_RATE_LIMIT = env.int("LOGIN_RATE_LIMIT", default=5)
 LOGIN_RATE_WINDOW_SECONDS = env.int("LOGIN_RATE_WINDOW_SECONDS", default=300)
-# The login limiter's counters live here; set a shared cache (redis://...) when running several
-# web processes, so that the limit holds across all of them.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # `manage.py seed_demo`: passwords of the demo logins (generated and printed when empty).
 DEMO_ADMIN_PASSWORD = env.str("DEMO_ADMIN_PASSWORD", default="")
