@@ -25,8 +25,9 @@ def _refresh_on_change(target: str):
         "hx-target": target,
         "hx-swap": "outerHTML",
         "hx-include": "closest form",
-        # A newer selection cancels an older refresh still in flight, so the last one wins.
-        "hx-sync": "closest form:replace",
+        # Refreshes run one after the other, in order, so the part always ends up showing the
+        # last selection, however the answers to quick successive changes are timed.
+        "hx-sync": "closest form:queue all",
     }
 
 

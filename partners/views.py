@@ -1,4 +1,4 @@
-"""Dashboard pages of partners: the Callbacks panel, per-app partner settings, Adjust S2S Security."""
+"""Dashboard pages of partners: Callbacks panel, per-app partner settings, Adjust S2S Security."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -33,7 +33,7 @@ from tracking.formerrors import form_add_service_errors
 
 TEST_ANSWER_MAX_CHARS = 2000
 
-# --- Callbacks panel -------------------------------------------------------------------------------
+# --- Callbacks panel -----------------------------------------------------------------------------
 
 
 @login_required
@@ -137,7 +137,7 @@ def callback_send_test(request, pk: int):
     return render(request, "partners/_callback_test_result.html", result)
 
 
-# --- Partner settings per app ----------------------------------------------------------------------
+# --- Partner settings per app --------------------------------------------------------------------
 
 PARTNER_FORMS = {
     "adjust": (AdjustConfig, AdjustConfigForm, "partners.change_adjustconfig"),
@@ -200,7 +200,7 @@ def _partner_save(forms: dict, partner: str) -> bool:
     return True
 
 
-# --- Adjust S2S Security ---------------------------------------------------------------------------
+# --- Adjust S2S Security -------------------------------------------------------------------------
 
 
 def _security_page(request, app: App, *, status=200, **extra):

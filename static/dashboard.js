@@ -6,11 +6,10 @@ document.addEventListener("click", async (event) => {
   const text = source.textContent.trim();
   try {
     await navigator.clipboard.writeText(text);
-    button.textContent = "Copied";
+    button.querySelector("span").textContent = "Copied";
   } catch (error) {
     // Without clipboard access (an insecure origin), select the text so Ctrl+C copies it.
     window.getSelection().selectAllChildren(source);
-    button.textContent = "Press Ctrl+C";
+    button.querySelector("span").textContent = "Press Ctrl+C";
   }
-  button.dataset.copied = text;
 });

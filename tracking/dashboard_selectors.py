@@ -67,7 +67,8 @@ def delivery_status_chart(rows: list[dict]) -> dict:
     destinations = dict(Destination.choices)
 
     def label(row: dict) -> str:
-        return f"{row['event__app__name']} · {destinations.get(row['destination'], row['destination'])}"
+        destination = destinations.get(row["destination"], row["destination"])
+        return f"{row['event__app__name']} · {destination}"
 
     labels = list(dict.fromkeys(label(row) for row in rows))
     datasets = []

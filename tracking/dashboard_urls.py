@@ -1,4 +1,4 @@
-"""The marketer dashboard's pages, at the site root (the API and the admin have their own prefixes)."""
+"""The marketer dashboard's pages, at the site root (the API and the admin have their prefixes)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -14,7 +14,6 @@ urlpatterns = [
     path("tokens/<int:pk>/rotate/", views.token_rotate, name="token_rotate"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("monitor/", views.monitor, name="monitor"),
-    path("monitor/replay/", views.monitor_replay, name="monitor_replay"),
     path("", include("campaigns.urls")),
     path("", include("partners.urls")),
 ]

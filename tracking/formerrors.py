@@ -1,4 +1,4 @@
-"""Services raise ValidationError keyed by model field; the dashboard shows each on its form field."""
+"""Services raise ValidationError keyed by model field: the dashboard shows each on its field."""
 
 from django import forms
 from django.core.exceptions import ValidationError

@@ -9,18 +9,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns.models import App
-from tracking.forms import (
-    IngestionTokenCreateForm,
-    IngestionTokenRotateForm,
-    MonitorFilterForm,
-    ReplayForm,
-)
-from tracking.login_limits import (
-    login_failure_record,
-    login_failures_clear,
-    login_failures_exceeded,
-)
-from tracking.models import IngestionToken
 from tracking.dashboard_selectors import (
     deliveries_failed_recent,
     delivery_status_chart,
@@ -28,7 +16,17 @@ from tracking.dashboard_selectors import (
     events_search,
     ingestion_tokens_visible,
 )
-from tracking.services.delivery import deliveries_replay
+from tracking.forms import (
+    IngestionTokenCreateForm,
+    IngestionTokenRotateForm,
+    MonitorFilterForm,
+)
+from tracking.login_limits import (
+    login_failure_record,
+    login_failures_clear,
+    login_failures_exceeded,
+)
+from tracking.models import IngestionToken
 from tracking.services.tokens import (
     ingestion_token_create,
     ingestion_token_revoke,
@@ -73,7 +71,7 @@ def home(request):
     raise PermissionDenied
 
 
-# --- Ingestion tokens ------------------------------------------------------------------------------
+# --- Ingestion tokens ----------------------------------------------------------------------------
 
 
 def _tokens_page(request, *, status=200, **extra):
@@ -140,7 +138,7 @@ def token_revoke(request, pk: int):
     return redirect("tokens")
 
 
-# --- Delivery monitor ------------------------------------------------------------------------------
+# --- Delivery monitor ----------------------------------------------------------------------------
 
 
 @login_required
@@ -161,21 +159,3 @@ def monitor(request):
         "results": events_search(query=query) if query else None,
     }
     return render(request, "tracking/monitor.html", context)
-
-
-@require_POST
-@login_required
-@permission_required("tracking.change_delivery", raise_exception=True)
-def monitor_replay(request):
-    """Replay one delivery (its row's button) or every failed one of an app / destination."""
-    form = ReplayForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Nothing to replay: the request was not understood.")
-        return redirect("monitor")
-    data = form.cleaned_data
-    if data["delivery"]:
-        count = deliveries_replay(ids=[data["delivery"]])
-    else:
-        count = deliveries_replay(app=data["app"], destination=data["destination"] or None)
-    messages.success(request, f"{count} deliveries queued again.")
-    return redirect("monitor")

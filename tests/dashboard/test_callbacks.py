@@ -1,4 +1,5 @@
 import pytest
+import responses
 
 from partners.models import Callback, CallbackKind, Platform
 from tests.factories import (
@@ -183,3 +184,30 @@ def test_editing_a_callback_switches_it_off(as_marketer):
 
     callback.refresh_from_db()
     assert callback.enabled is False
+
+
+def test_send_test_fires_the_callback_once_and_shows_the_status_and_answer(as_marketer, settings):
+    settings.OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1"]
+    template = CallbackTemplateFactory(url_template="http://127.0.0.1:9/cb?t={tracker_token}")
+    callback = CallbackFactory(template=template, values={"tracker_token": "abc123"})
+
+    with responses.RequestsMock() as transport:
+        transport.get("http://127.0.0.1:9/cb?t=abc123", status=202, body="queued")
+        response = as_marketer.post(f"/callbacks/{callback.pk}/test/")
+
+        assert len(transport.calls) == 1
+    html = response.content.decode()
+    assert 'data-testid="test-status">202<' in html
+    assert "queued" in html
+
+
+def test_send_test_goes_through_the_outbound_guard(as_marketer, settings):
+    settings.OUTBOUND_ALLOWED_HOSTS = []
+    template = CallbackTemplateFactory(url_template="http://10.1.2.3/cb?t={tracker_token}")
+    callback = CallbackFactory(template=template)
+
+    with responses.RequestsMock() as transport:
+        response = as_marketer.post(f"/callbacks/{callback.pk}/test/")
+
+        assert len(transport.calls) == 0
+    assert b"Not sent" in response.content

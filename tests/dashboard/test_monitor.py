@@ -68,13 +68,3 @@ def test_search_finds_events_by_device_id(as_marketer):
     response = as_marketer.get("/monitor/", {"q": "38400000-8cf0"})
 
     assert list(response.context["results"]) == [event]
-
-
-def test_an_admin_replays_a_failed_delivery(as_admin):
-    failed = delivery(EventFactory(), DeliveryStatus.FAILED, attempts=1, last_error="400 Bad")
-
-    response = as_admin.post("/monitor/replay/", {"delivery": failed.pk}, follow=True)
-
-    failed.refresh_from_db()
-    assert failed.status == DeliveryStatus.PENDING
-    assert b"1 deliveries queued again." in response.content
