@@ -217,3 +217,14 @@ def test_a_refund_may_carry_negative_revenue():
     response = api_for(app).post("events/", ios_event(app, revenue="-4.99", currency="USD"))
 
     assert response.status_code == 202
+
+
+def test_a_partner_configured_meanwhile_gets_the_next_record():
+    app = IosAppFactory()
+    api = api_for(app)
+    api.post("installs/", {"app": app.pk, "idfa": IDFA, "att_status": 3})
+
+    KochavaConfigFactory(app=app)
+    response = api.post("installs/", {"app": app.pk, "idfa": IDFA, "att_status": 3})
+
+    assert [d["destination"] for d in response.json()["deliveries"]] == ["kochava"]

@@ -25,13 +25,10 @@ class IngestionTokenRateThrottle(BaseThrottle):
         now = time.time()
         window = int(now // period)
         key = f"ingest-throttle:{request.auth.prefix}:{window}"
-        # add() is a no-op when the key exists, so the counter starts once per window.
-        cache.add(key, 0, period + 1)
         try:
             count = cache.incr(key)
-        except ValueError:  # expired between add() and incr(): a fresh window
-            cache.add(key, 1, period + 1)
-            count = 1
+        except ValueError:  # the window's first request (add() loses only to a concurrent one)
+            count = 1 if cache.add(key, 1, period + 1) else cache.incr(key)
         self._wait = (window + 1) * period - now
         return count <= limit
 

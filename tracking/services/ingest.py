@@ -6,11 +6,15 @@ A record's event_id (Event.client_event_id, unique per app) makes it idempotent:
 event_id was already accepted is answered with the stored one and nothing new is stored.
 """
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from campaigns.models import App, Campaign
@@ -54,6 +58,30 @@ def _apps():
     return App.objects.select_related(
         "adjust_config", "kochava_config", "appsflyer_config", "click_callback__template"
     ).prefetch_related("adjust_config__event_tokens")
+
+
+# Each web process keeps the apps it resolved, with their partner configuration, for
+# INGEST_APP_CACHE_SECONDS: the hot path then costs no query to know where a record goes. A change
+# saved in this process clears it at once; other processes see it within that many seconds.
+_app_cache: dict[tuple[str, str], tuple[float, App]] = {}
+
+
+@receiver([post_save, post_delete, m2m_changed])
+def _app_cache_clear(sender, **kwargs) -> None:
+    if sender._meta.app_label in ("campaigns", "partners"):
+        _app_cache.clear()
+
+
+def _app_resolve(reference: str, platform: str) -> App:
+    key = (reference, platform)
+    ttl = settings.INGEST_APP_CACHE_SECONDS
+    cached = _app_cache.get(key)
+    if ttl and cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    app = app_by_reference(reference=reference, platform=platform, queryset=_apps())
+    if ttl:
+        _app_cache[key] = (time.monotonic() + ttl, app)
+    return app
 
 
 def _app_allowed(*, token: IngestionToken, app: App) -> App:
@@ -156,9 +184,7 @@ def _checked_event(
 def event_ingest(*, token: IngestionToken, data: dict) -> IngestResult:
     """Store one validated record (`data` from the API serializer, with its `kind`)."""
     now = timezone.now()
-    app = app_by_reference(
-        reference=data["app"], platform=data.get("platform", ""), queryset=_apps()
-    )
+    app = _app_resolve(data["app"], data.get("platform", ""))
     event, warnings = _checked_event(token=token, app=app, data=data, now=now, campaigns={})
     deliveries = _deliveries_plan(event, now)
     try:
@@ -189,7 +215,7 @@ def _batch_apps(records: list[dict]) -> dict:
         if key in resolved:
             continue
         try:
-            resolved[key] = app_by_reference(reference=key[0], platform=key[1], queryset=_apps())
+            resolved[key] = _app_resolve(*key)
         except ValidationError as exc:
             resolved[key] = exc
     return resolved
