@@ -138,6 +138,9 @@ SERIALIZERS = {
 }
 
 
+KIND_MISSING = "Give the record's kind: install, event, click or view."
+
+
 @extend_schema_field(
     {
         "type": "object",
@@ -173,6 +176,23 @@ class BatchSerializer(serializers.Serializer):
                 f"At most {limit} records per batch: split them into several calls."
             )
         return records
+
+    def records_checked(self) -> list[tuple[dict, dict]]:
+        """Each record checked by its kind's serializer: (validated data with its kind, {}) or
+        ({}, field errors), in order."""
+        checkers = {kind: serializer() for kind, serializer in SERIALIZERS.items()}
+        checked = []
+        for record in self.validated_data["records"]:
+            kind = record.get("kind") if isinstance(record, dict) else None
+            if not isinstance(kind, str) or kind not in checkers:
+                checked.append(({}, {"kind": [KIND_MISSING]}))
+                continue
+            fields = {name: value for name, value in record.items() if name != "kind"}
+            try:
+                checked.append(({**checkers[kind].run_validation(fields), "kind": kind}, {}))
+            except serializers.ValidationError as exc:
+                checked.append(({}, exc.detail))
+        return checked
 
 
 # --- Responses -----------------------------------------------------------------------------------

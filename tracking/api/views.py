@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -141,43 +141,24 @@ class CompletedViewView(RecordView):
     kind = EventKind.VIEW
 
 
-def _rejected(errors) -> dict:
-    return {"accepted": False, "errors": errors}
-
-
 class BatchView(IngestAPIView):
     @schema.batch_endpoint()
     def post(self, request):
         serializer = BatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        records = serializer.validated_data["records"]
-        return self._accept(request, lambda: (202, self._ingest(request.auth, records)))
+        checked = serializer.records_checked()
+        return self._accept(request, lambda: (202, self._ingest(request.auth, checked)))
 
-    def _ingest(self, token, records: list) -> dict:
-        results: list = [None] * len(records)
-        valid, positions = [], []
-        checkers = {kind: cls() for kind, cls in SERIALIZERS.items()}
-        for index, record in enumerate(records):
-            kind = record.get("kind") if isinstance(record, dict) else None
-            if not isinstance(kind, str) or kind not in checkers:
-                results[index] = _rejected(
-                    {"kind": ["Give the record's kind: install, event, click or view."]}
-                )
-                continue
-            try:
-                data = checkers[kind].run_validation(
-                    {k: v for k, v in record.items() if k != "kind"}
-                )
-            except serializers.ValidationError as exc:
-                results[index] = _rejected(exc.detail)
-                continue
-            valid.append({**data, "kind": kind})
-            positions.append(index)
-        for index, result in zip(
-            positions, events_ingest_batch(token=token, records=valid), strict=True
-        ):
-            results[index] = result
-        results = [{"index": index, **result} for index, result in enumerate(results)]
+    def _ingest(self, token, checked: list[tuple[dict, dict]]) -> dict:
+        stored = iter(
+            events_ingest_batch(
+                token=token, records=[data for data, errors in checked if not errors]
+            )
+        )
+        results = [
+            {"index": index, **({"accepted": False, "errors": errors} if errors else next(stored))}
+            for index, (_, errors) in enumerate(checked)
+        ]
         rejected = sum(not result["accepted"] for result in results)
         return {"accepted": len(results) - rejected, "rejected": rejected, "results": results}
 
