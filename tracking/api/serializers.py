@@ -5,8 +5,10 @@ partners it delivers to) is checked by the ingest service, which knows the app's
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import get_error_detail
 
 from campaigns.models import Platform
 from tracking.api.fields import (
@@ -92,13 +94,33 @@ class RecordSerializer(serializers.Serializer):
     default_error_messages = {"unknown": "Unknown field."}
 
     def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = data.keys() - self.fields.keys()
-            if unknown:
-                raise serializers.ValidationError(
-                    {str(name)[:100]: [self.error_messages["unknown"]] for name in unknown}
-                )
-        return super().to_internal_value(data)
+        """DRF's loop, over the fields sent rather than all ~35 declared (a batch runs this a
+        thousand times), refusing unknown ones."""
+        if not isinstance(data, dict):
+            return super().to_internal_value(data)
+        fields = self.fields
+        errors = {
+            str(name)[:100]: [self.error_messages["unknown"]]
+            for name in data.keys() - fields.keys()
+        }
+        if errors:
+            raise serializers.ValidationError(errors)
+        errors = {
+            name: [field.error_messages["required"]]
+            for name, field in fields.items()
+            if field.required and name not in data
+        }
+        validated = {}
+        for name, value in data.items():
+            try:
+                validated[name] = fields[name].run_validation(value)
+            except serializers.ValidationError as exc:
+                errors[name] = exc.detail
+            except DjangoValidationError as exc:
+                errors[name] = get_error_detail(exc)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return validated
 
 
 class InstallSerializer(RecordSerializer):
