@@ -124,7 +124,20 @@ class Delivery(models.Model):
         max_length=255, blank=True, help_text="Deliveries sharing a key are sent in time order."
     )
     attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="When it may next be sent; while sending, when the worker's claim expires.",
+    )
+    queued_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a message for it was last handed to the broker (empty: none in flight).",
+    )
+    retry_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="After this, a transient failure makes it dead (empty: created + the age limit).",
+    )
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True, help_text="The partner's message, or why skipped.")
     warning = models.TextField(blank=True)

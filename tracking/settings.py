@@ -208,6 +208,57 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Publishing from a web request must not hang when the broker is down: the Delivery rows are the
+# outbox and the sweep re-queues whatever could not be published, so one quick try is enough.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": env.int("CELERY_PUBLISH_MAX_RETRIES", default=0),
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
+if CELERY_BROKER_URL.startswith(("redis", "rediss")):
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+        "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
+    }
+# Clicks and completed views go to `realtime`, installs and in-app events to `deliveries`, the
+# sweep to `celery`: a backlog of events never delays a click (see README, "Delivery").
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+DELIVERY_SWEEP_SECONDS = env.float("DELIVERY_SWEEP_SECONDS", default=5.0)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-deliveries": {
+        "task": "tracking.sweep_deliveries",
+        "schedule": DELIVERY_SWEEP_SECONDS,
+        "options": {"expires": DELIVERY_SWEEP_SECONDS},
+    }
+}
+
+# --- Delivery (see README, "Delivery") ------------------------------------------------------------
+# Seconds to wait after the 1st, 2nd, ... transient failure; the last value repeats until the age
+# limit. Each wait gets +/- DELIVERY_RETRY_JITTER of random spread so retries do not stampede.
+DELIVERY_RETRY_SCHEDULE = [
+    float(step)
+    for step in env.list(
+        "DELIVERY_RETRY_SCHEDULE", default=["10", "60", "300", "1800", "7200", "21600"]
+    )
+]
+DELIVERY_RETRY_JITTER = env.float("DELIVERY_RETRY_JITTER", default=0.2)
+DELIVERY_MAX_AGE_HOURS = env.float("DELIVERY_MAX_AGE_HOURS", default=24)
+# A delivery claimed for sending is held this long; past it the sweep assumes the worker died.
+# Longer than the HTTP connect + read timeouts.
+DELIVERY_SENDING_LEASE_SECONDS = env.float("DELIVERY_SENDING_LEASE_SECONDS", default=60)
+# A queued message not consumed within this long is assumed lost and queued again by the sweep.
+DELIVERY_REQUEUE_AFTER_SECONDS = env.float("DELIVERY_REQUEUE_AFTER_SECONDS", default=300)
+DELIVERY_SWEEP_BATCH = env.int("DELIVERY_SWEEP_BATCH", default=2000)
+DELIVERY_SWEEP_PER_APP = env.int("DELIVERY_SWEEP_PER_APP", default=500)
+# How long a later event waits, at least, behind an earlier one of the same ordering key.
+DELIVERY_ORDERING_WAIT_SECONDS = env.float("DELIVERY_ORDERING_WAIT_SECONDS", default=1.0)
+# Circuit breaker per destination and host: this many transient failures in a row pause it.
+DELIVERY_CIRCUIT_FAILURES = env.int("DELIVERY_CIRCUIT_FAILURES", default=5)
+DELIVERY_CIRCUIT_PAUSE_SECONDS = env.float("DELIVERY_CIRCUIT_PAUSE_SECONDS", default=30)
+# After a failed publish, a process stops trying the broker for this long (the sweep catches up).
+DELIVERY_BROKER_DOWN_SECONDS = env.float("DELIVERY_BROKER_DOWN_SECONDS", default=5)
 
 # --- Partners -------------------------------------------------------------------------------------
 ADJUST_S2S_URL = env.str("ADJUST_S2S_URL", default="https://s2s.adjust.com/event")

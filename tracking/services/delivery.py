@@ -1,0 +1,350 @@
+"""Delivering records to partners: one attempt at a time, claimed atomically, recorded as a row.
+
+A delivery moves pending -> sending (claimed by one worker, with a lease in `next_attempt_at`) ->
+delivered, failed (permanent), dead (retries exhausted), or back to pending with the time of its
+next try. Retry times live in the database, never only in the broker, and the sweep queues every
+due delivery that has no message in flight, so restarts and lost messages lose nothing.
+"""
+
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from partners import http
+from partners.adapters import ADAPTERS
+from partners.adapters.base import Classification, Verdict
+from partners.errors import PermanentDeliveryError, TransientDeliveryError
+from partners.models import AppsFlyerConfig
+from tracking.models import (
+    AttemptOutcome,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    Destination,
+)
+from tracking.outbox import deliveries_publish
+from tracking.services.circuit import circuit_failure, circuit_paused_until, circuit_success
+
+logger = logging.getLogger(__name__)
+
+ACTIVE = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
+REPLAYABLE = (DeliveryStatus.FAILED, DeliveryStatus.DEAD)
+WORKER_LOST = "The worker stopped during an attempt; sending again (the partner may have it)."
+
+
+@dataclass(frozen=True)
+class _Result:
+    classification: Classification
+    status_code: int | None
+    duration_ms: int
+    request_summary: dict
+    started_at: datetime
+    credentials_problem: bool = False
+
+
+def _claim(delivery_id: int, now: datetime) -> bool:
+    """pending -> sending in one conditional UPDATE: of two workers holding the same message, or
+    a message and its re-queued copy, exactly one wins."""
+    lease = timedelta(seconds=settings.DELIVERY_SENDING_LEASE_SECONDS)
+    return bool(
+        Delivery.objects.filter(
+            pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+        ).update(status=DeliveryStatus.SENDING, next_attempt_at=now + lease, queued_at=None)
+    )
+
+
+def _release(delivery: Delivery, *, until: datetime, reason: str) -> None:
+    """Give a claimed delivery back without an attempt; the sweep queues it again when due."""
+    Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.PENDING, next_attempt_at=until, queued_at=None, last_error=reason
+    )
+
+
+def _earlier_in_order(delivery: Delivery) -> Delivery | None:
+    """partners.md 3, Ordering: an earlier record of the same key still to be sent, if any."""
+    if not delivery.ordering_key:
+        return None
+    occurred = delivery.event.occurred_at
+    return (
+        Delivery.objects.filter(ordering_key=delivery.ordering_key, status__in=ACTIVE)
+        .filter(
+            Q(event__occurred_at__lt=occurred) | Q(event__occurred_at=occurred, pk__lt=delivery.pk)
+        )
+        .order_by("next_attempt_at")
+        .only("status", "next_attempt_at")
+        .first()
+    )
+
+
+def _ordering_wait(earlier: Delivery, now: datetime) -> datetime:
+    soonest = now + timedelta(seconds=settings.DELIVERY_ORDERING_WAIT_SECONDS)
+    # A sending one's next_attempt_at is its lease, not when it will be done: look again soon.
+    if earlier.status == DeliveryStatus.SENDING:
+        return soonest
+    return max(soonest, earlier.next_attempt_at)
+
+
+def _circuit_name(delivery: Delivery, url: str) -> str:
+    return f"{delivery.destination}:{urlsplit(url).hostname or ''}"
+
+
+def _label(delivery: Delivery) -> str:
+    return Destination(delivery.destination).label
+
+
+def _send(delivery: Delivery, request, *, adapter) -> _Result:
+    started_at = timezone.now()
+    started = time.monotonic()
+    status_code = None
+    credentials_problem = False
+    try:
+        response = http.send(request)
+    except TransientDeliveryError as error:
+        classification = Classification(Verdict.TRANSIENT, error.message, error.retry_after)
+        status_code = error.status_code
+    except PermanentDeliveryError as error:
+        classification = Classification(Verdict.PERMANENT, error.message)
+        status_code = error.status_code
+    else:
+        classification = adapter.classify(response)
+        status_code = response.status_code
+        credentials_problem = getattr(classification, "credentials_problem", False)
+    return _Result(
+        classification=classification,
+        status_code=status_code,
+        duration_ms=int((time.monotonic() - started) * 1000),
+        request_summary=http.request_summary(request),
+        started_at=started_at,
+        credentials_problem=credentials_problem,
+    )
+
+
+def _refused(message: str, started_at: datetime) -> _Result:
+    """An attempt that never reached the partner: not configured, or the record breaks a rule."""
+    return _Result(
+        classification=Classification(Verdict.PERMANENT, message),
+        status_code=None,
+        duration_ms=0,
+        request_summary={},
+        started_at=started_at,
+    )
+
+
+def delivery_retry_at(
+    *, delivery: Delivery, attempt: int, retry_after: float | None, now: datetime
+):
+    """When to try again after the `attempt`-th failure, or None when it is time to give up.
+
+    The schedule's step for this attempt (the last step repeats), spread by +/- the jitter so that
+    a partner's recovery is not met by every retry at once; a 429's Retry-After wins when given.
+    """
+    schedule = settings.DELIVERY_RETRY_SCHEDULE
+    jitter = settings.DELIVERY_RETRY_JITTER
+    if retry_after is not None and retry_after > 0:
+        delay = retry_after * random.uniform(1, 1 + jitter)
+    else:
+        step = schedule[min(attempt, len(schedule)) - 1]
+        delay = step * random.uniform(1 - jitter, 1 + jitter)
+    retry_at = now + timedelta(seconds=delay)
+    give_up_at = delivery.retry_until or delivery.created_at + timedelta(
+        hours=settings.DELIVERY_MAX_AGE_HOURS
+    )
+    return retry_at if retry_at <= give_up_at else None
+
+
+def _outcome(verdict: Verdict) -> str:
+    return {
+        Verdict.DELIVERED: AttemptOutcome.DELIVERED,
+        Verdict.WARNING: AttemptOutcome.WARNING,
+        Verdict.TRANSIENT: AttemptOutcome.TRANSIENT,
+        Verdict.PERMANENT: AttemptOutcome.PERMANENT,
+    }[verdict]
+
+
+def _changes(delivery: Delivery, result: _Result, now: datetime) -> dict:
+    verdict = result.classification.verdict
+    message = result.classification.message
+    changes = {"attempts": F("attempts") + 1, "last_status_code": result.status_code}
+    if verdict in (Verdict.DELIVERED, Verdict.WARNING):
+        return changes | {
+            "status": DeliveryStatus.DELIVERED,
+            "delivered_at": now,
+            "last_error": "",
+            "warning": message if verdict == Verdict.WARNING else "",
+        }
+    if verdict == Verdict.PERMANENT:
+        return changes | {"status": DeliveryStatus.FAILED, "last_error": message}
+    attempt = delivery.attempts + 1
+    retry_at = delivery_retry_at(
+        delivery=delivery, attempt=attempt, retry_after=result.classification.retry_after, now=now
+    )
+    if retry_at is None:
+        return changes | {
+            "status": DeliveryStatus.DEAD,
+            "last_error": f"{message} (gave up after {attempt} attempts over "
+            f"{settings.DELIVERY_MAX_AGE_HOURS:g} hours)",
+        }
+    return changes | {
+        "status": DeliveryStatus.PENDING,
+        "next_attempt_at": retry_at,
+        "queued_at": None,
+        "last_error": message,
+    }
+
+
+@transaction.atomic
+def _record(delivery: Delivery, result: _Result) -> None:
+    now = timezone.now()
+    DeliveryAttempt.objects.create(
+        delivery=delivery,
+        started_at=result.started_at,
+        duration_ms=result.duration_ms,
+        status_code=result.status_code,
+        outcome=_outcome(result.classification.verdict),
+        partner_message=result.classification.message,
+        request_summary=result.request_summary,
+    )
+    # Also when the sweep took the claim back meanwhile (a very slow attempt): the partner has
+    # answered, and a delivered record must not be sent again.
+    Delivery.objects.filter(pk=delivery.pk, status__in=ACTIVE).update(
+        **_changes(delivery, result, now)
+    )
+    if result.credentials_problem and delivery.destination == Destination.APPSFLYER_EVENT:
+        AppsFlyerConfig.objects.filter(app_id=delivery.event.app_id).update(
+            credentials_error=result.classification.message
+        )
+
+
+def delivery_attempt(*, delivery_id: int) -> None:
+    """Send one delivery if it is due and no one else holds it. Safe to run any number of times:
+    a delivery already delivered, failed or being sent elsewhere is left alone."""
+    now = timezone.now()
+    if not _claim(delivery_id, now):
+        return
+    delivery = Delivery.objects.select_related("event__app", "callback__template").get(
+        pk=delivery_id
+    )
+    earlier = _earlier_in_order(delivery)
+    if earlier is not None:
+        _release(
+            delivery,
+            until=_ordering_wait(earlier, now),
+            reason="Waiting for an earlier event of this device to be delivered first.",
+        )
+        return
+    adapter = ADAPTERS[delivery.destination]
+    config = adapter.config_for(delivery)
+    if config is None:
+        _record(
+            delivery,
+            _refused(f"{_label(delivery)} is no longer configured for this app.", now),
+        )
+        return
+    try:
+        request = adapter.build(delivery.event, config)
+    except PermanentDeliveryError as error:
+        _record(delivery, _refused(error.message, now))
+        return
+    circuit = _circuit_name(delivery, request.url)
+    paused_until = circuit_paused_until(name=circuit)
+    if paused_until is not None:
+        _release(
+            delivery,
+            until=paused_until,
+            reason=f"{_label(delivery)} failed many times in a row: paused briefly.",
+        )
+        return
+    result = _send(delivery, request, adapter=adapter)
+    _record(delivery, result)
+    if result.classification.verdict == Verdict.TRANSIENT:
+        if circuit_failure(name=circuit):
+            logger.warning("Circuit %s opened after repeated transient failures.", circuit)
+    else:
+        circuit_success(name=circuit)
+
+
+def _due_for_sweep(now: datetime):
+    requeue_before = now - timedelta(seconds=settings.DELIVERY_REQUEUE_AFTER_SECONDS)
+    return Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now).filter(
+        Q(queued_at__isnull=True) | Q(queued_at__lt=requeue_before)
+    )
+
+
+def deliveries_sweep(*, now: datetime | None = None) -> int:
+    """Take back claims whose worker died, and queue every due delivery with no message in
+    flight: at most DELIVERY_SWEEP_PER_APP per app per run, so that one app's retry wave or
+    replay is interleaved with the others' instead of queued ahead of them. Returns how many."""
+    now = now or timezone.now()
+    reclaimed = Delivery.objects.filter(
+        status=DeliveryStatus.SENDING, next_attempt_at__lt=now
+    ).update(
+        status=DeliveryStatus.PENDING,
+        attempts=F("attempts") + 1,
+        next_attempt_at=now,
+        queued_at=None,
+        last_error=WORKER_LOST,
+    )
+    if reclaimed:
+        logger.warning("Took back %d deliveries from workers that stopped mid-attempt.", reclaimed)
+    due = _due_for_sweep(now)
+    app_ids = list(
+        due.order_by()
+        .values_list("event__app_id", flat=True)
+        .distinct()[: settings.DELIVERY_SWEEP_BATCH]
+    )
+    rows: list[tuple[int, str]] = []
+    for app_id in app_ids:
+        room = settings.DELIVERY_SWEEP_BATCH - len(rows)
+        if room <= 0:
+            break
+        rows += list(
+            due.filter(event__app_id=app_id)
+            .order_by("next_attempt_at")
+            .values_list("pk", "destination")[: min(room, settings.DELIVERY_SWEEP_PER_APP)]
+        )
+    published = deliveries_publish(rows)
+    if published:
+        Delivery.objects.filter(pk__in=published, status=DeliveryStatus.PENDING).update(
+            queued_at=now
+        )
+    return len(published)
+
+
+@transaction.atomic
+def deliveries_replay(
+    *,
+    app=None,
+    destination: str | None = None,
+    since: datetime | None = None,
+    status: tuple[str, ...] = REPLAYABLE,
+    ids=None,
+) -> int:
+    """Send failed or dead deliveries again from a clean slate (their attempt rows are kept).
+    Returns how many were queued for the sweep's next run."""
+    wanted = [s for s in status if s in REPLAYABLE]
+    deliveries = Delivery.objects.filter(status__in=wanted)
+    if app is not None:
+        deliveries = deliveries.filter(event__app=app)
+    if destination:
+        deliveries = deliveries.filter(destination=destination)
+    if since is not None:
+        deliveries = deliveries.filter(created_at__gte=since)
+    if ids is not None:
+        deliveries = deliveries.filter(pk__in=list(ids))
+    now = timezone.now()
+    return Delivery.objects.filter(pk__in=deliveries.values("pk")).update(
+        status=DeliveryStatus.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        queued_at=None,
+        retry_until=now + timedelta(hours=settings.DELIVERY_MAX_AGE_HOURS),
+        last_error="",
+    )
