@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from tracking.models import Delivery, DeliveryAttempt, Event, IdempotencyKey, IngestionToken
+from tracking.services.delivery import deliveries_replay
 from tracking.services.tokens import (
     ingestion_token_create,
     ingestion_token_revoke,
@@ -140,6 +141,12 @@ class DeliveryAdmin(ReadOnlyAdmin):
     list_select_related = ("event",)
     date_hierarchy = "created_at"
     inlines = [DeliveryAttemptInline]
+    actions = ["replay"]
+
+    @admin.action(description="Replay selected failed or dead deliveries")
+    def replay(self, request, queryset):
+        count = deliveries_replay(ids=queryset.values_list("pk", flat=True))
+        self.message_user(request, f"{count} deliveries queued again.", messages.SUCCESS)
 
     @admin.display(description="Last error")
     def short_error(self, obj):

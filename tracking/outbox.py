@@ -37,6 +37,11 @@ class _BrokerMemo:
     def is_down(self) -> bool:
         return time.monotonic() < self._down_until
 
+    def forget(self) -> None:
+        """The broker configuration changed: try it again at once."""
+        with self._lock:
+            self._down_until = 0.0
+
     def mark_down(self) -> None:
         with self._lock:
             self._down_until = time.monotonic() + settings.DELIVERY_BROKER_DOWN_SECONDS
