@@ -35,12 +35,13 @@ QUEUES = (REALTIME_QUEUE, DELIVERIES_QUEUE, "celery")
 # Short waits so that retries, lost messages and dead workers are dealt with within a test.
 TEST_WORKER_ENV = {
     "DELIVERY_SWEEP_SECONDS": "0.5",
-    "DELIVERY_RETRY_SCHEDULE": "1,1,1,1,1",
+    "DELIVERY_RETRY_SCHEDULE": "0.5,0.5,0.5,0.5,0.5",
     "DELIVERY_RETRY_JITTER": "0",
     "DELIVERY_REQUEUE_AFTER_SECONDS": "10",
     "DELIVERY_SENDING_LEASE_SECONDS": "10",
-    "DELIVERY_ORDERING_WAIT_SECONDS": "0.2",
+    "DELIVERY_RECHECK_SECONDS": "0.2",
     "DELIVERY_CIRCUIT_PAUSE_SECONDS": "5",
+    "DELIVERY_MAX_IN_FLIGHT_PER_DESTINATION": "2",
     "HTTP_READ_TIMEOUT": "3",
     "LOG_LEVEL": "INFO",
 }
@@ -74,17 +75,19 @@ def _transport_options(url: str) -> dict:
 def celery_broker(url: str, transport_options: dict | None = None) -> Iterator[str]:
     """Point this process's Celery app (what the API publishes with) at another broker."""
     conf = celery_app.conf
-    saved = (conf.broker_url, conf.broker_transport_options)
-    _use_broker(url, _transport_options(url) if transport_options is None else transport_options)
+    saved = (conf.broker_url, conf.broker_transport, conf.broker_transport_options)
+    options = _transport_options(url) if transport_options is None else transport_options
+    _use_broker(url, None, options)
     try:
         yield url
     finally:
         _use_broker(*saved)
 
 
-def _use_broker(url: str, transport_options: dict) -> None:
+def _use_broker(url: str, transport: str | None, transport_options: dict) -> None:
     kombu_pools.reset()  # drop the producer and connection pools of the previous broker
     celery_app.conf.broker_url = url
+    celery_app.conf.broker_transport = transport
     celery_app.conf.broker_transport_options = transport_options
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
@@ -189,9 +192,10 @@ class WorkerLauncher:
             raise RuntimeError(f"{name} exited at start:\n{worker.log()[-3000:]}")
         return worker
 
-    def stop_all(self) -> None:
+    def kill_all(self) -> None:
         for worker in self.workers:
-            worker.stop()
+            if worker.process.poll() is None:
+                worker.kill()
 
     def logs(self) -> str:
         return "\n".join(
@@ -207,7 +211,7 @@ def worker_launcher(partner_sandbox, tmp_path, request) -> Iterator[WorkerLaunch
     env = child_env(**partner_sandbox.env, **TEST_WORKER_ENV)
     launcher = WorkerLauncher(env=env, log_dir=tmp_path)
     yield launcher
-    launcher.stop_all()
+    launcher.kill_all()  # the test is over: no need to wait for a warm shutdown
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         print(launcher.logs())

@@ -196,11 +196,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
     else {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 )
+if CELERY_BROKER_URL.startswith("filesystem"):
+    # Messages written atomically (see tracking/broker.py), polled often enough for a laptop.
+    CELERY_BROKER_TRANSPORT = "tracking.broker:Transport"
+    CELERY_BROKER_TRANSPORT_OPTIONS["polling_interval"] = 0.01
+    # kombu's filesystem transport does not create its folders.
+    for _folder in ("queue", "processed", "control"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -252,11 +260,17 @@ DELIVERY_SENDING_LEASE_SECONDS = env.float("DELIVERY_SENDING_LEASE_SECONDS", def
 DELIVERY_REQUEUE_AFTER_SECONDS = env.float("DELIVERY_REQUEUE_AFTER_SECONDS", default=300)
 DELIVERY_SWEEP_BATCH = env.int("DELIVERY_SWEEP_BATCH", default=2000)
 DELIVERY_SWEEP_PER_APP = env.int("DELIVERY_SWEEP_PER_APP", default=500)
-# How long a later event waits, at least, behind an earlier one of the same ordering key.
-DELIVERY_ORDERING_WAIT_SECONDS = env.float("DELIVERY_ORDERING_WAIT_SECONDS", default=1.0)
+# How soon a delivery that may not go yet looks again: an earlier one of its order is being sent,
+# or its destination has its share of requests in flight.
+DELIVERY_RECHECK_SECONDS = env.float("DELIVERY_RECHECK_SECONDS", default=1.0)
 # Circuit breaker per destination and host: this many transient failures in a row pause it.
 DELIVERY_CIRCUIT_FAILURES = env.int("DELIVERY_CIRCUIT_FAILURES", default=5)
 DELIVERY_CIRCUIT_PAUSE_SECONDS = env.float("DELIVERY_CIRCUIT_PAUSE_SECONDS", default=30)
+# At most this many requests in flight per destination across all workers (0: no limit). Keep it
+# below the workers' total concurrency so that a hanging partner never holds every slot.
+DELIVERY_MAX_IN_FLIGHT_PER_DESTINATION = env.int(
+    "DELIVERY_MAX_IN_FLIGHT_PER_DESTINATION", default=8
+)
 # After a failed publish, a process stops trying the broker for this long (the sweep catches up).
 DELIVERY_BROKER_DOWN_SECONDS = env.float("DELIVERY_BROKER_DOWN_SECONDS", default=5)
 

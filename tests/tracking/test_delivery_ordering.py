@@ -40,7 +40,7 @@ def test_later_event_waits_while_an_earlier_one_awaits_its_retry(partner_app):
 
 @responses.activate
 def test_later_event_waits_briefly_while_an_earlier_one_is_being_sent(partner_app, settings):
-    settings.DELIVERY_ORDERING_WAIT_SECONDS = 1
+    settings.DELIVERY_RECHECK_SECONDS = 1
     earlier, later = adjust_pair(partner_app)
     Delivery.objects.filter(pk=earlier.pk).update(
         status=DeliveryStatus.SENDING, next_attempt_at=timezone.now() + timedelta(seconds=60)

@@ -85,11 +85,29 @@ def _earlier_in_order(delivery: Delivery) -> Delivery | None:
 
 
 def _ordering_wait(earlier: Delivery, now: datetime) -> datetime:
-    soonest = now + timedelta(seconds=settings.DELIVERY_ORDERING_WAIT_SECONDS)
+    soonest = now + timedelta(seconds=settings.DELIVERY_RECHECK_SECONDS)
     # A sending one's next_attempt_at is its lease, not when it will be done: look again soon.
     if earlier.status == DeliveryStatus.SENDING:
         return soonest
     return max(soonest, earlier.next_attempt_at)
+
+
+def _destination_busy(delivery: Delivery, now: datetime) -> bool:
+    """Whether the destination already has its share of requests in flight (live claims other
+    than this one), so that a slow or hanging partner never holds every worker slot."""
+    limit = settings.DELIVERY_MAX_IN_FLIGHT_PER_DESTINATION
+    if not limit:
+        return False
+    in_flight = (
+        Delivery.objects.filter(
+            destination=delivery.destination,
+            status=DeliveryStatus.SENDING,
+            next_attempt_at__gt=now,
+        )
+        .exclude(pk=delivery.pk)
+        .count()
+    )
+    return in_flight >= limit
 
 
 def _circuit_name(delivery: Delivery, url: str) -> str:
@@ -260,6 +278,13 @@ def delivery_attempt(*, delivery_id: int) -> None:
             delivery,
             until=paused_until,
             reason=f"{_label(delivery)} failed many times in a row: paused briefly.",
+        )
+        return
+    if _destination_busy(delivery, now):
+        _release(
+            delivery,
+            until=now + timedelta(seconds=settings.DELIVERY_RECHECK_SECONDS),
+            reason=f"{_label(delivery)} has many requests in flight: waiting for a free slot.",
         )
         return
     result = _send(delivery, request, adapter=adapter)

@@ -1,5 +1,6 @@
-"""Circuit breaker: a destination that fails many times in a row is paused briefly instead of
-being hammered; its deliveries wait without an attempt; one probe tests it after the pause."""
+"""Isolation between destinations. A destination that fails many times in a row is paused briefly
+(circuit breaker) instead of being hammered: its deliveries wait without an attempt and one probe
+tests it after the pause. A destination never holds more than its share of requests in flight."""
 
 from datetime import timedelta
 
@@ -110,3 +111,22 @@ def test_a_failed_probe_pauses_the_destination_again(partner_app, breaker):
     assert len(responses.calls) == 4
     assert following.attempts == 0
     assert following.next_attempt_at >= timezone.now() + timedelta(seconds=29)
+
+
+@responses.activate
+def test_destination_with_its_share_of_requests_in_flight_waits_for_a_free_slot(
+    partner_app, breaker, settings
+):
+    settings.DELIVERY_MAX_IN_FLIGHT_PER_DESTINATION = 2
+    in_flight = [delivery_for(partner_app, Destination.KOCHAVA) for _ in range(2)]
+    Delivery.objects.filter(pk__in=[d.pk for d in in_flight]).update(
+        status=DeliveryStatus.SENDING, next_attempt_at=timezone.now() + timedelta(seconds=60)
+    )
+    waiting = delivery_for(partner_app, Destination.KOCHAVA)
+
+    delivery_attempt(delivery_id=waiting.pk)
+
+    waiting.refresh_from_db()
+    assert len(responses.calls) == 0
+    assert (waiting.status, waiting.attempts) == (DeliveryStatus.PENDING, 0)
+    assert "waiting for a free slot" in waiting.last_error
