@@ -2,7 +2,7 @@ import pytest
 
 from tests.factories import UserFactory
 
-pytest_plugins = ["tests.live"]
+pytest_plugins = ["tests.live", "tests.live_worker"]
 
 
 @pytest.fixture

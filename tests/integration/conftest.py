@@ -71,8 +71,10 @@ def wait_for_status(deliveries, status: str, *, timeout: float) -> None:
         lambda: Delivery.objects.filter(pk__in=ids, status=status).count() == len(ids),
         timeout=timeout,
         interval=0.2,
-        message=lambda: f"{len(ids)} deliveries {status}: "
-        + str(sorted(Delivery.objects.filter(pk__in=ids).values_list("status", flat=True))),
+        message=lambda: (
+            f"{len(ids)} deliveries {status}: "
+            + str(sorted(Delivery.objects.filter(pk__in=ids).values_list("status", flat=True)))
+        ),
     )
 
 
