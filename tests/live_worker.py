@@ -53,15 +53,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until(condition, *, timeout: float, interval: float = 0.1, message: str = ""):
-    """Poll `condition` until it returns something truthy; fail with `message` at the deadline."""
+def wait_until(condition, *, timeout: float, interval: float = 0.1, message=""):
+    """Poll `condition` until it returns something truthy; fail with `message` (a text, or a
+    function giving one) at the deadline."""
     deadline = time.monotonic() + timeout
     while True:
         result = condition()
         if result:
             return result
         if time.monotonic() > deadline:
-            raise AssertionError(f"Timed out after {timeout:g} s: {message or condition}")
+            said = message() if callable(message) else message
+            raise AssertionError(f"Timed out after {timeout:g} s: {said or condition}")
         time.sleep(interval)
 
 
