@@ -79,6 +79,20 @@ def deliveries_publish(rows: Iterable[tuple[int, str]]) -> list[int]:
     return published
 
 
+def queued_messages() -> int | None:
+    """Messages waiting in the delivery queues, or None when the broker cannot say."""
+    try:
+        with celery_app.connection_for_write() as connection:
+            channel = connection.default_channel
+            # Declared as Celery declares them (durable), so this never conflicts on AMQP.
+            return sum(
+                channel.queue_declare(queue=queue, durable=True, auto_delete=False).message_count
+                for queue in (REALTIME_QUEUE, DELIVERIES_QUEUE)
+            )
+    except Exception:  # noqa: BLE001 - broker down: nothing can be queued anyway
+        return None
+
+
 def _publish_committed(delivery_ids: list[int]) -> None:
     rows = list(
         Delivery.objects.filter(

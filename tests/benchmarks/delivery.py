@@ -86,7 +86,10 @@ def _queue_installs(count: int):
     KochavaConfigFactory(app=app)
     events = [
         EventFactory.build(
-            app=app, kind="install", name="", device_ids={"idfa": f"00000000-0000-4000-8000-{n:012d}"}
+            app=app,
+            kind="install",
+            name="",
+            device_ids={"idfa": f"00000000-0000-4000-8000-{n:012d}"},
         )
         for n in range(count)
     ]
@@ -142,9 +145,11 @@ def main() -> None:
         deliveries = _queue_installs(COUNT)
         started = time.monotonic()
         worker_seconds = _wait_delivered(deliveries, COUNT, started)
-        body = Delivery.objects.filter(pk=deliveries.first().pk).values_list(
-            "attempt_rows__request_summary", flat=True
-        )[0]["body"].encode()
+        body = (
+            Delivery.objects.filter(pk=deliveries.first().pk)
+            .values_list("attempt_rows__request_summary", flat=True)[0]["body"]
+            .encode()
+        )
         plain_seconds = _plain_loop(env["KOCHAVA_S2S_URL"], body, COUNT)
     finally:
         worker.terminate()

@@ -1,3 +1,5 @@
+from collections import Counter
+
 import pytest
 from django.db import transaction
 
@@ -73,7 +75,7 @@ def wait_for_status(deliveries, status: str, *, timeout: float) -> None:
         interval=0.2,
         message=lambda: (
             f"{len(ids)} deliveries {status}: "
-            + str(sorted(Delivery.objects.filter(pk__in=ids).values_list("status", flat=True)))
+            + str(Counter(Delivery.objects.filter(pk__in=ids).values_list("status", flat=True)))
         ),
     )
 

@@ -22,7 +22,10 @@ def test_worker_killed_mid_backlog_loses_nothing_and_doubles_at_most_the_in_flig
     partner_sandbox, worker_launcher
 ):
     app = kochava_app()
-    worker = worker_launcher.start(concurrency=CONCURRENCY)
+    # No in-flight cap here: only this destination is busy, and the bound on duplicates is the
+    # worker's concurrency.
+    no_cap = {"DELIVERY_MAX_IN_FLIGHT_PER_DESTINATION": "0"}
+    worker = worker_launcher.start(concurrency=CONCURRENCY, **no_cap)
     records(app, COUNT, kind="install", name="")
     deliveries = Delivery.objects.filter(event__app=app)
 
@@ -33,7 +36,7 @@ def test_worker_killed_mid_backlog_loses_nothing_and_doubles_at_most_the_in_flig
     )
     worker.kill()
     delivered_at_kill = deliveries.filter(status=DeliveryStatus.DELIVERED).count()
-    worker_launcher.start(concurrency=CONCURRENCY)
+    worker_launcher.start(concurrency=CONCURRENCY, **no_cap)
 
     wait_for_status(deliveries, DeliveryStatus.DELIVERED, timeout=120)
     seen = idfas_seen(partner_sandbox)

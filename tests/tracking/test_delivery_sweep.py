@@ -9,7 +9,7 @@ from django.utils import timezone
 from tests.factories import IosAppFactory, KochavaConfigFactory
 from tests.tracking.conftest import delivery_for
 from tracking.models import Delivery, DeliveryStatus, Destination, EventKind
-from tracking.outbox import DELIVERIES_QUEUE, REALTIME_QUEUE
+from tracking.outbox import DELIVERIES_QUEUE, REALTIME_QUEUE, deliveries_publish
 from tracking.services.delivery import WORKER_LOST, deliveries_sweep
 
 
@@ -129,3 +129,19 @@ def test_broker_down_leaves_deliveries_for_the_next_sweep(delivery_settings, unr
     assert deliveries_sweep() == 0
 
     assert Delivery.objects.get(pk=delivery.pk).queued_at is None
+
+
+def test_while_the_queues_are_deep_presumed_lost_messages_are_not_copied(
+    partner_app, memory_broker, settings
+):
+    settings.DELIVERY_SWEEP_BATCH = 3
+    backlog = [delivery_for(partner_app, Destination.KOCHAVA) for _ in range(3)]
+    for delivery in backlog:
+        make_lost(delivery, queued_ago=timedelta(hours=1))
+    never_queued = backlog.pop()
+    make_lost(never_queued)
+    deliveries_publish([(d.pk, d.destination) for d in backlog] * 2)  # the queue: 4 messages
+
+    deliveries_sweep()
+
+    assert memory_broker.all()[DELIVERIES_QUEUE] == [d.pk for d in backlog] * 2 + [never_queued.pk]

@@ -30,7 +30,7 @@ from tracking.models import (
     DeliveryStatus,
     Destination,
 )
-from tracking.outbox import deliveries_publish
+from tracking.outbox import deliveries_publish, queued_messages
 from tracking.services.circuit import circuit_failure, circuit_paused_until, circuit_success
 
 logger = logging.getLogger(__name__)
@@ -297,10 +297,15 @@ def delivery_attempt(*, delivery_id: int) -> None:
 
 
 def _due_for_sweep(now: datetime):
+    """Due deliveries with no message: never queued, or queued so long ago that the message is
+    presumed lost. Only the first kind while the queues are deep: a deep queue means workers are
+    behind, not that messages were lost, and copies would only deepen it."""
+    due = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+    waiting = queued_messages()
+    if waiting is None or waiting >= settings.DELIVERY_SWEEP_BATCH:
+        return due.filter(queued_at__isnull=True)
     requeue_before = now - timedelta(seconds=settings.DELIVERY_REQUEUE_AFTER_SECONDS)
-    return Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now).filter(
-        Q(queued_at__isnull=True) | Q(queued_at__lt=requeue_before)
-    )
+    return due.filter(Q(queued_at__isnull=True) | Q(queued_at__lt=requeue_before))
 
 
 def deliveries_sweep(*, now: datetime | None = None) -> int:
