@@ -5,7 +5,7 @@ restarted, still delivers all of them; duplicates are at most the requests in fl
 import json
 from collections import Counter
 
-from tests.integration.conftest import kochava_app, records, wait_for_status
+from tests.integration.conftest import device_id, kochava_app, records, wait_for_status
 from tests.live_worker import wait_until
 from tracking.models import Delivery, DeliveryStatus
 
@@ -14,8 +14,14 @@ CONCURRENCY = 4
 
 
 def idfas_seen(sandbox) -> Counter:
-    bodies = [json.loads(entry["body"]) for entry in sandbox.requests("/track/json")]
-    return Counter(body["data"]["device_ids"]["idfa"] for body in bodies)
+    """How many times the sandbox received each of this test's devices."""
+    ours = {device_id(n) for n in range(COUNT)}
+    seen = Counter()
+    for entry in sandbox.requests("/track/json"):
+        idfa = json.loads(entry["body"] or "{}").get("data", {}).get("device_ids", {}).get("idfa")
+        if idfa in ours:
+            seen[idfa] += 1
+    return seen
 
 
 def test_worker_killed_mid_backlog_loses_nothing_and_doubles_at_most_the_in_flight(
