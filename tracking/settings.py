@@ -181,6 +181,8 @@ INGEST_RATE_LIMIT = env.str("INGEST_RATE_LIMIT", default="6000/min")
 INGEST_BATCH_MAX_RECORDS = env.int("INGEST_BATCH_MAX_RECORDS", default=1000)
 # Seconds each web process keeps an app's partner configuration for routing new records.
 INGEST_APP_CACHE_SECONDS = env.float("INGEST_APP_CACHE_SECONDS", default=5.0)
+# How long an Idempotency-Key's first answer is kept for retries (purge_idempotency_keys).
+IDEMPOTENCY_KEY_RETENTION_HOURS = env.int("IDEMPOTENCY_KEY_RETENTION_HOURS", default=72)
 INGESTION_TOKEN_ROTATION_GRACE_HOURS = env.int("INGESTION_TOKEN_ROTATION_GRACE_HOURS", default=24)
 # Token lookups are cached briefly to spare the hot path a query; only with a shared cache, since
 # a revocation must reach every process at once.

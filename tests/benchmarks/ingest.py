@@ -275,7 +275,7 @@ def _report(results: dict) -> None:
     for name, result in results.items():
         events = result["requests_per_second"] * events_per_request[name]
         print(
-            f"{labels[name]:<18}{result['requests_per_second']:>12,.0f}{events:>12,.0f}"
+            f"{labels[name]:<18}{result['requests_per_second']:>12,.1f}{events:>12,.0f}"
             f"{result['p50_ms']:>10.1f}{result['p99_ms']:>10.1f}{result['failed']:>9}"
         )
         if result["socket_errors"]:

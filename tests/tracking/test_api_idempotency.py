@@ -2,9 +2,13 @@
 a client that retries never makes a partner count an event twice (partners.md §3: "Adjust does
 not deduplicate S2S events ... never deliver the same event twice")."""
 
+import io
 import json
+from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from tests.factories import AdjustEventTokenFactory, IosAppFactory
 from tests.tracking.api_support import api_for, ios_event
@@ -156,3 +160,16 @@ def test_a_batch_answer_quoting_odd_client_text_is_still_stored_for_replay():
     assert first.status_code == retry.status_code == 202
     assert retry.json() == first.json()
     assert retry["Idempotent-Replayed"] == "true"
+
+
+def test_purging_forgets_only_keys_older_than_the_retention(settings):
+    settings.IDEMPOTENCY_KEY_RETENTION_HOURS = 72
+    app = IosAppFactory()
+    api = api_for(app)
+    api.post("events/", ios_event(app), headers={"Idempotency-Key": "old"})
+    api.post("events/", ios_event(app), headers={"Idempotency-Key": "new"})
+    IdempotencyKey.objects.filter(key="old").update(created_at=timezone.now() - timedelta(hours=73))
+
+    call_command("purge_idempotency_keys", stdout=io.StringIO())
+
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]

@@ -7,9 +7,11 @@ the records, so either both exist or neither does.
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from tracking.models import IdempotencyKey, IngestionToken
 
@@ -50,3 +52,9 @@ def idempotency_key_run(
             raise
         return *_replay(stored, request_hash), True
     return status, body, False
+
+
+def idempotency_keys_purge(*, older_than: timedelta) -> int:
+    """Forget keys older than `older_than` (a retry after that is a new call); returns how many."""
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    return deleted
