@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,27 +26,23 @@ class AppListView(DashboardPermissionMixin, ListView):
         return App.objects.select_related("click_callback")
 
 
-class AppCreateView(DashboardPermissionMixin, CreateView):
+class AppCreateView(DashboardPermissionMixin, SuccessMessageMixin, CreateView):
     permission_required = "campaigns.add_app"
     model = App
     form_class = AppForm
     template_name = "campaigns/app_form.html"
     extra_context = {"section": "apps"}
+    success_message = "App “%(name)s” saved."
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def get_success_url(self):
-        messages.success(self.request, f"App “{self.object.name}” created.")
         return reverse("campaigns:app_detail", args=[self.object.pk])
 
 
 class AppUpdateView(AppCreateView, UpdateView):
     permission_required = "campaigns.change_app"
-
-    def get_success_url(self):
-        messages.success(self.request, "App saved.")
-        return reverse("campaigns:app_detail", args=[self.object.pk])
 
 
 def _detail(request, app: App, *, advanced=None, approval=None, status=200):

@@ -39,12 +39,15 @@ TEST_ANSWER_MAX_CHARS = 2000
 @login_required
 @permission_required("partners.view_callback", raise_exception=True)
 def callback_list(request):
+    return _callback_list_page(request)
+
+
+def _callback_list_page(request, **extra):
     callbacks = Callback.objects.select_related("template").prefetch_related(
         "view_apps", "click_apps"
     )
-    return render(
-        request, "partners/callback_list.html", {"section": "callbacks", "callbacks": callbacks}
-    )
+    context = {"section": "callbacks", "callbacks": callbacks, **extra}
+    return render(request, "partners/callback_list.html", context)
 
 
 def _callback_form_page(request, form: CallbackForm, *, status=200):
@@ -134,7 +137,10 @@ def callback_send_test(request, pk: int):
     else:
         result["status_code"] = response.status_code
         result["answer"] = response.body[:TEST_ANSWER_MAX_CHARS]
-    return render(request, "partners/_callback_test_result.html", result)
+    if request.headers.get("HX-Request"):
+        return render(request, "partners/_callback_test_result.html", {"result": result})
+    # Without JavaScript the button posts a plain form: show the result above the list.
+    return _callback_list_page(request, test_result=result)
 
 
 # --- Partner settings per app --------------------------------------------------------------------

@@ -99,9 +99,13 @@ def open_page(browser, live_server, request):
 
     yield open_
     if pages:
-        folder = Path(settings.VAR_DIR) / "screenshots"
-        folder.mkdir(parents=True, exist_ok=True)
-        pages[-1].screenshot(path=folder / f"{request.node.name}.png", full_page=True)
+        pages[-1].screenshot(path=screenshots_dir() / f"{request.node.name}.png", full_page=True)
+
+
+def screenshots_dir() -> Path:
+    folder = Path(settings.VAR_DIR) / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from campaigns.models import App
 from partners.models import AdjustConfig, Callback, CallbackKind, Platform
-from tests.dashboard.conftest import sign_in
+from tests.dashboard.conftest import screenshots_dir, sign_in
 from tests.factories import (
     AdjustAuthTokenFactory,
     AdjustConfigFactory,
@@ -238,13 +238,17 @@ PAGES = [
 
 
 def assert_pages_fit(page):
+    """Every page fits the window's width; each is screenshotted too, to look at."""
     app = App.objects.get()
+    width = page.viewport_size["width"]
     for path in PAGES:
         page.goto(path.format(app=app.pk))
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{path} is {overflow}px wider than the window"
+        name = re.sub(r"\W+", "-", path.format(app="id")).strip("-")
+        page.screenshot(path=screenshots_dir() / f"page-{width}px-{name}.png", full_page=True)
 
 
 def seed_pages():

@@ -193,7 +193,9 @@ def test_send_test_fires_the_callback_once_and_shows_the_status_and_answer(as_ma
 
     with responses.RequestsMock() as transport:
         transport.get("http://127.0.0.1:9/cb?t=abc123", status=202, body="queued")
-        response = as_marketer.post(f"/callbacks/{callback.pk}/test/")
+        response = as_marketer.post(
+            f"/callbacks/{callback.pk}/test/", headers={"HX-Request": "true"}
+        )
 
         assert len(transport.calls) == 1
     html = response.content.decode()
@@ -211,3 +213,17 @@ def test_send_test_goes_through_the_outbound_guard(as_marketer, settings):
 
         assert len(transport.calls) == 0
     assert b"Not sent" in response.content
+
+
+def test_send_test_without_javascript_shows_the_result_above_the_list(as_marketer, settings):
+    settings.OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1"]
+    template = CallbackTemplateFactory(url_template="http://127.0.0.1:9/cb?t={tracker_token}")
+    callback = CallbackFactory(name="Plain clicks", template=template)
+
+    with responses.RequestsMock() as transport:
+        transport.get("http://127.0.0.1:9/cb?t=abc123", status=200, body="ok")
+        response = as_marketer.post(f"/callbacks/{callback.pk}/test/")
+
+    html = response.content.decode()
+    assert "Send test: Plain clicks" in html
+    assert 'data-callback="Plain clicks"' in html
