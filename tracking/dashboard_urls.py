@@ -14,6 +14,7 @@ urlpatterns = [
     path("tokens/<int:pk>/rotate/", views.token_rotate, name="token_rotate"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("monitor/", views.monitor, name="monitor"),
+    path("monitor/replay/", views.monitor_replay, name="monitor_replay"),
     path("", include("campaigns.urls")),
     path("", include("partners.urls")),
 ]

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import forms
 
 from campaigns.models import App
+from tracking.models import Destination
 
 GRACE_CHOICES = [
     (0, "None: the old token stops now"),
@@ -54,3 +55,11 @@ class MonitorFilterForm(forms.Form):
         max_length=255,
         widget=forms.TextInput(attrs={"placeholder": "Event id or device id", "type": "search"}),
     )
+
+
+class ReplayForm(forms.Form):
+    delivery = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    destination = forms.ChoiceField(
+        choices=[("", "All destinations"), *Destination.choices], required=False
+    )
+    app = forms.ModelChoiceField(queryset=App.objects.all(), required=False)

@@ -20,6 +20,7 @@ from tracking.forms import (
     IngestionTokenCreateForm,
     IngestionTokenRotateForm,
     MonitorFilterForm,
+    ReplayForm,
 )
 from tracking.login_limits import (
     login_failure_record,
@@ -27,6 +28,7 @@ from tracking.login_limits import (
     login_failures_exceeded,
 )
 from tracking.models import IngestionToken
+from tracking.services.delivery import deliveries_replay
 from tracking.services.tokens import (
     ingestion_token_create,
     ingestion_token_revoke,
@@ -159,3 +161,21 @@ def monitor(request):
         "results": events_search(query=query) if query else None,
     }
     return render(request, "tracking/monitor.html", context)
+
+
+@require_POST
+@login_required
+@permission_required("tracking.change_delivery", raise_exception=True)
+def monitor_replay(request):
+    """Replay one delivery (its row's button) or every failed one of an app / destination."""
+    form = ReplayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Nothing replayed: the request named no known app or destination.")
+        return redirect("monitor")
+    data = form.cleaned_data
+    if data["delivery"]:
+        count = deliveries_replay(ids=[data["delivery"]])
+    else:
+        count = deliveries_replay(app=data["app"], destination=data["destination"] or None)
+    messages.success(request, f"{count} deliveries queued again: the next sweep sends them.")
+    return redirect("monitor")

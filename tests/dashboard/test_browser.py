@@ -215,6 +215,32 @@ def test_a_developer_rotates_an_ingestion_token(page, developer):
     assert ingestion_token_authenticate(raw=old_clear) is not None  # within its grace hour
 
 
+def test_an_admin_sees_a_failed_delivery_in_the_monitor_and_replays_it(page, admin):
+    event = EventFactory(app=IosAppFactory(name="Space Game"))
+    Delivery.objects.create(
+        event=event, destination=Destination.ADJUST, status=DeliveryStatus.DELIVERED
+    )
+    failed = Delivery.objects.create(
+        event=event,
+        destination=Destination.ADJUST,
+        status=DeliveryStatus.FAILED,
+        attempts=1,
+        last_status_code=400,
+        last_error="Invalid event token",
+    )
+    sign_in(page, "ada.admin")
+    page.goto("/monitor/")
+
+    expect(page.locator("#status-chart")).to_be_visible()
+    row = page.locator(f'tr[data-delivery="{failed.pk}"]')
+    expect(row).to_contain_text("Invalid event token")
+    row.get_by_role("button", name="Replay").click()
+
+    expect(page.locator(".messages")).to_contain_text("1 deliveries queued again")
+    failed.refresh_from_db()
+    assert failed.status == DeliveryStatus.PENDING
+
+
 def test_a_marketer_cannot_open_the_ingestion_tokens_page(page, marketer):
     sign_in(page, "mia.marketer")
 

@@ -68,3 +68,35 @@ def test_search_finds_events_by_device_id(as_marketer):
     response = as_marketer.get("/monitor/", {"q": "38400000-8cf0"})
 
     assert list(response.context["results"]) == [event]
+
+
+def test_an_admin_replays_a_failed_delivery(as_admin):
+    failed = delivery(EventFactory(), DeliveryStatus.FAILED, attempts=1, last_error="400 Bad")
+
+    response = as_admin.post("/monitor/replay/", {"delivery": failed.pk}, follow=True)
+
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts) == (DeliveryStatus.PENDING, 0)
+    assert b"1 deliveries queued again" in response.content
+
+
+def test_replay_all_failed_of_an_app_leaves_other_apps_alone(as_admin):
+    mine, other = EventFactory(), EventFactory()
+    dead = delivery(mine, DeliveryStatus.DEAD)
+    untouched = delivery(other, DeliveryStatus.DEAD)
+
+    as_admin.post("/monitor/replay/", {"app": mine.app.pk})
+
+    dead.refresh_from_db()
+    untouched.refresh_from_db()
+    assert (dead.status, untouched.status) == (DeliveryStatus.PENDING, DeliveryStatus.DEAD)
+
+
+def test_a_replay_naming_an_unknown_app_replays_nothing(as_admin):
+    failed = delivery(EventFactory(), DeliveryStatus.FAILED)
+
+    response = as_admin.post("/monitor/replay/", {"app": "999999"}, follow=True)
+
+    failed.refresh_from_db()
+    assert failed.status == DeliveryStatus.FAILED
+    assert b"Nothing replayed" in response.content

@@ -29,6 +29,10 @@ def test_a_marketer_cannot_open_adjust_s2s_security(as_marketer):
     assert as_marketer.get(f"/apps/{app.pk}/adjust-security/").status_code == 403
 
 
+def test_a_marketer_cannot_replay_deliveries(as_marketer):
+    assert as_marketer.post("/monitor/replay/", {}).status_code == 403
+
+
 def test_a_developer_sees_the_ingestion_tokens_page(as_developer):
     response = as_developer.get("/tokens/")
 
