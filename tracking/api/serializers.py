@@ -24,19 +24,6 @@ from tracking.api.fields import (
 )
 from tracking.models import DeliveryStatus, Destination, EventKind
 
-DEVICE_ID_FIELDS = (
-    "idfa",
-    "idfv",
-    "gps_adid",
-    "android_id",
-    "oaid",
-    "fire_adid",
-    "adid",
-    "appsflyer_id",
-    "kochava_device_id",
-    "customer_user_id",
-)
-
 
 def _text(max_length: int, **kwargs) -> StrictCharField:
     return StrictCharField(max_length=max_length, required=False, **kwargs)

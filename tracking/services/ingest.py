@@ -40,7 +40,8 @@ PROPERTY_FIELDS = ("callback_params", "partner_params", "custom_data")
 # partners.md §3: Adjust rejects events older than 58 days: they are not sent, and the delivery
 # is marked failed with that reason. The record is still accepted for the other partners.
 ADJUST_MAX_AGE = timedelta(days=58)
-ADJUST_TOO_OLD = "Older than 58 days: Adjust rejects such events, so it is not sent."
+# The adapter's own words, so the reason reads the same whether decided here or at sending.
+ADJUST_TOO_OLD = "The event is older than 58 days: Adjust rejects it, so it was not sent."
 
 
 class TokenScopeError(Exception):
@@ -137,7 +138,10 @@ def _deliveries_plan(event: Event, now: datetime) -> list[Delivery]:
     deliveries = deliveries_plan(event)
     if now - event.occurred_at > ADJUST_MAX_AGE:
         for delivery in deliveries:
-            if delivery.destination == Destination.ADJUST and delivery.status == "pending":
+            if (
+                delivery.destination == Destination.ADJUST
+                and delivery.status == DeliveryStatus.PENDING
+            ):
                 delivery.status = DeliveryStatus.FAILED
                 delivery.last_error = ADJUST_TOO_OLD
     return deliveries
