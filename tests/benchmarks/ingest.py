@@ -82,7 +82,7 @@ def _queues_purge() -> None:
 
     client = redis.Redis.from_url(REDIS_URL)
     client.delete(*QUEUES)
-    for pattern in ("_kombu.binding.*", ":1:ingest-*"):
+    for pattern in ("_kombu.binding*", ":1:ingest*"):
         keys = list(client.scan_iter(pattern, count=1000))
         if keys:
             client.delete(*keys)
