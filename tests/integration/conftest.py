@@ -76,6 +76,8 @@ def wait_for_status(deliveries, status: str, *, timeout: float) -> None:
         message=lambda: (
             f"{len(ids)} deliveries {status}: "
             + str(Counter(Delivery.objects.filter(pk__in=ids).values_list("status", flat=True)))
+            + "; last errors: "
+            + str(set(Delivery.objects.filter(pk__in=ids).values_list("destination", "last_error")))
         ),
     )
 
