@@ -77,7 +77,7 @@ def _transport_options(url: str) -> dict:
 def celery_broker(url: str, transport_options: dict | None = None) -> Iterator[str]:
     """Point this process's Celery app (what the API publishes with) at another broker."""
     conf = celery_app.conf
-    saved = (conf.broker_url, conf.broker_transport, conf.broker_transport_options)
+    saved = (conf.get("broker_write_url"), conf.broker_transport, conf.broker_transport_options)
     options = _transport_options(url) if transport_options is None else transport_options
     _use_broker(url, None, options)
     try:
@@ -86,9 +86,10 @@ def celery_broker(url: str, transport_options: dict | None = None) -> Iterator[s
         _use_broker(*saved)
 
 
-def _use_broker(url: str, transport: str | None, transport_options: dict) -> None:
+def _use_broker(url: str | None, transport: str | None, transport_options: dict) -> None:
     kombu_pools.reset()  # drop the producer and connection pools of the previous broker
-    celery_app.conf.broker_url = url
+    # The write URL, since CELERY_BROKER_URL in the environment wins over conf.broker_url.
+    celery_app.conf.broker_write_url = url
     celery_app.conf.broker_transport = transport
     celery_app.conf.broker_transport_options = transport_options
     celery_app._pool = None
@@ -173,7 +174,7 @@ class WorkerLauncher:
         if beat:
             command += ["--beat", "--schedule", str(self.log_dir / f"{name}-beat-schedule")]
         # The broker this process publishes to now (a test may have switched to its own).
-        broker = {"CELERY_BROKER_URL": celery_app.conf.broker_url}
+        broker = {"CELERY_BROKER_URL": celery_app.conf.broker_write_url}
         with log_path.open("wb") as log:
             process = subprocess.Popen(
                 command,
