@@ -9,11 +9,12 @@ CHROMIUM := /usr/bin/chromium
 # The demo stack: web, worker, beat and the partner sandbox that plays the partners.
 SANDBOX_PORT ?= 8900
 SANDBOX := http://127.0.0.1:$(SANDBOX_PORT)
-export OUTBOUND_ALLOWED_HOSTS ?= 127.0.0.1,localhost
-export ADJUST_S2S_URL ?= $(SANDBOX)/event
-export KOCHAVA_S2S_URL ?= $(SANDBOX)/track/json
-export APPSFLYER_S2S_EVENTS_URL ?= $(SANDBOX)/inappevent/{app_id}
-export APPSFLYER_CLICK_URL ?= $(SANDBOX)/{app_id}
+# Only `make run` points the partners at the sandbox: the test suite sets its own URLs.
+run: export OUTBOUND_ALLOWED_HOSTS ?= 127.0.0.1,localhost
+run: export ADJUST_S2S_URL ?= $(SANDBOX)/event
+run: export KOCHAVA_S2S_URL ?= $(SANDBOX)/track/json
+run: export APPSFLYER_S2S_EVENTS_URL ?= $(SANDBOX)/inappevent/{app_id}
+run: export APPSFLYER_CLICK_URL ?= $(SANDBOX)/{app_id}
 
 .PHONY: install run test lint format browser bench screenshots clean
 
