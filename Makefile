@@ -15,6 +15,7 @@ run: export ADJUST_S2S_URL ?= $(SANDBOX)/event
 run: export KOCHAVA_S2S_URL ?= $(SANDBOX)/track/json
 run: export APPSFLYER_S2S_EVENTS_URL ?= $(SANDBOX)/inappevent/{app_id}
 run: export APPSFLYER_CLICK_URL ?= $(SANDBOX)/{app_id}
+run: export DEMO_CALLBACK_BASE_URL ?= $(SANDBOX)
 
 .PHONY: install run test lint format browser bench screenshots clean
 

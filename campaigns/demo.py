@@ -2,7 +2,9 @@
 
 import secrets
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -96,13 +98,38 @@ def _partner_configs(app: App, seed: DemoSeed) -> None:
         )
 
 
+def _template(name: str) -> CallbackTemplate:
+    """The shipped template, or with DEMO_CALLBACK_BASE_URL a copy whose URL goes there instead.
+
+    The demo must deliver somewhere real: `make run` points this at the partner sandbox, whose
+    catch-all receiver records the callbacks under /<partner host>/<path>.
+    """
+    shipped = CallbackTemplate.objects.get(name=name)
+    base = settings.DEMO_CALLBACK_BASE_URL.rstrip("/")
+    if not base:
+        return shipped
+    url = urlsplit(shipped.url_template)
+    redirected = f"{base}/{url.netloc}{url.path}" + (f"?{url.query}" if url.query else "")
+    template, _created = CallbackTemplate.objects.update_or_create(
+        name=f"{name} (demo sandbox)",
+        defaults={
+            "third_party": shipped.third_party,
+            "kind": shipped.kind,
+            "platform": shipped.platform,
+            "url_template": redirected,
+            "prompted_fields": shipped.prompted_fields,
+        },
+    )
+    return template
+
+
 def _callbacks(ios: App) -> None:
     if not Callback.objects.filter(name=CLICK_CALLBACK).exists():
         click = callback_save(
             callback=Callback(
                 name=CLICK_CALLBACK,
                 description="Every click on Space Game (iOS) goes to its Adjust tracker.",
-                template=CallbackTemplate.objects.get(name="Adjust iOS Click"),
+                template=_template("Adjust iOS Click"),
                 values={"tracker_token": "abc123"},
                 enabled=True,
             )
@@ -113,7 +140,7 @@ def _callbacks(ios: App) -> None:
             callback=Callback(
                 name=VIEW_CALLBACK,
                 description="View-through attribution of Space Game (iOS) with Tune.",
-                template=CallbackTemplate.objects.get(name="Tune iOS Completed View"),
+                template=_template("Tune iOS Completed View"),
                 values={"publisher_id": "123456", "site_id": "78910"},
                 enabled=True,
             ),

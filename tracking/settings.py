@@ -139,6 +139,8 @@ LOGIN_RATE_WINDOW_SECONDS = env.int("LOGIN_RATE_WINDOW_SECONDS", default=300)
 # `manage.py seed_demo`: passwords of the demo logins (generated and printed when empty).
 DEMO_ADMIN_PASSWORD = env.str("DEMO_ADMIN_PASSWORD", default="")
 DEMO_MARKETER_PASSWORD = env.str("DEMO_MARKETER_PASSWORD", default="")
+# seed_demo's callbacks go to this base URL instead of the partners' hosts (make run: the sandbox).
+DEMO_CALLBACK_BASE_URL = env.str("DEMO_CALLBACK_BASE_URL", default="")
 
 # --- Security (production defaults follow DEBUG; each can be overridden) -------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

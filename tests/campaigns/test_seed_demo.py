@@ -64,3 +64,18 @@ def test_seed_demo_is_safe_to_run_twice(settings):
     assert (App.objects.count(), Callback.objects.count(), IngestionToken.objects.count()) == counts
     assert token_in(first) not in second
     assert "Login: admin (exists; password unchanged)" in second
+
+
+def test_seed_demo_callbacks_go_to_the_demo_callback_base_url_when_set(settings):
+    """`make run` sets DEMO_CALLBACK_BASE_URL to the sandbox: the demo delivers somewhere real."""
+    settings.DEMO_CALLBACK_BASE_URL = "http://127.0.0.1:8900/"
+
+    seed(settings)
+
+    ios = App.objects.get(platform="ios", bundle_id="com.example.spacegame")
+    click = ios.click_callback.template
+    assert click.name == "Adjust iOS Click (demo sandbox)"
+    assert click.url_template.startswith("http://127.0.0.1:8900/app.adjust.com/{tracker_token}?")
+    view = Callback.objects.get(name__contains="completed views")
+    assert view.template.url_template.startswith("http://127.0.0.1:8900/")
+    assert view.template.kind == "view" and view.template.platform == "ios"
