@@ -18,7 +18,9 @@ DEVICE_SEARCH_MIN_CHARS = 6
 
 def ingestion_tokens_visible(*, user):
     """Admins see every token; a Developer sees the tokens it created (its apps are theirs)."""
-    tokens = IngestionToken.objects.prefetch_related("apps").select_related("created_by")
+    tokens = IngestionToken.objects.prefetch_related("apps").select_related(
+        "created_by", "rotated_to"
+    )
     if user_is_admin(user):
         return tokens
     return tokens.filter(created_by=user)

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from tracking.dashboard_selectors import (
     events_search,
     ingestion_tokens_visible,
 )
+from tracking.formerrors import form_add_service_errors
 from tracking.forms import (
     IngestionTokenCreateForm,
     IngestionTokenRotateForm,
@@ -83,7 +84,7 @@ def _tokens_page(request, *, status=200, **extra):
         # Nothing assigns apps to developers, so any app may go on a token (README, Dashboard).
         "create_form": extra.pop("create_form", None)
         or IngestionTokenCreateForm(apps=App.objects.all()),
-        "rotate_form": IngestionTokenRotateForm(),
+        "rotate_form": extra.pop("rotate_form", None) or IngestionTokenRotateForm(),
         "now": timezone.now(),
         **extra,
     }
@@ -105,15 +106,19 @@ def tokens(request):
 @permission_required("tracking.add_ingestiontoken", raise_exception=True)
 def token_create(request):
     form = IngestionTokenCreateForm(request.POST, apps=App.objects.all())
-    if not form.is_valid():
-        return _tokens_page(request, create_form=form, status=400)
-    token, clear = ingestion_token_create(
-        name=form.cleaned_data["name"],
-        apps=form.cleaned_data["apps"],
-        created_by=request.user,
-        expires_at=form.cleaned_data["expires_at"],
-    )
-    return _tokens_page(request, new_token=token, new_secret=clear)
+    if form.is_valid():
+        try:
+            token, clear = ingestion_token_create(
+                name=form.cleaned_data["name"],
+                apps=form.cleaned_data["apps"],
+                created_by=request.user,
+                expires_at=form.cleaned_data["expires_at"],
+            )
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            return _tokens_page(request, new_token=token, new_secret=clear)
+    return _tokens_page(request, create_form=form, status=400)
 
 
 @require_POST
@@ -122,12 +127,16 @@ def token_create(request):
 def token_rotate(request, pk: int):
     token = _visible_token(request, pk)
     form = IngestionTokenRotateForm(request.POST)
-    if not form.is_valid():
-        return _tokens_page(request, rotate_errors={token.pk: form.errors}, status=400)
-    new_token, clear = ingestion_token_rotate(
-        token=token, grace=form.grace, created_by=request.user
-    )
-    return _tokens_page(request, new_token=new_token, new_secret=clear, rotated_from=token)
+    if form.is_valid():
+        try:
+            new_token, clear = ingestion_token_rotate(
+                token=token, grace=form.grace, created_by=request.user
+            )
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            return _tokens_page(request, new_token=new_token, new_secret=clear, rotated_from=token)
+    return _tokens_page(request, rotate_error_for=token.pk, rotate_form=form, status=400)
 
 
 @require_POST

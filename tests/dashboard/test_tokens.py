@@ -89,3 +89,27 @@ def test_the_page_shows_when_a_token_was_last_used(as_admin):
     )
 
     assert b"2026-01-02 03:04" in as_admin.get("/tokens/").content
+
+
+def test_an_expiry_in_the_past_is_refused_on_the_field(as_admin):
+    app = IosAppFactory()
+
+    response = as_admin.post(
+        "/tokens/new/", {"name": "server", "apps": [app.pk], "expires_at": "2020-01-01T00:00"}
+    )
+
+    assert response.status_code == 400
+    assert response.context["create_form"].errors["expires_at"]
+    assert b'value="2020-01-01T00:00"' in response.content
+    assert not IngestionToken.objects.exists()
+
+
+def test_a_token_rotated_already_offers_no_second_rotation_and_refuses_one(as_admin):
+    token, _ = ingestion_token_create(name="server", apps=[IosAppFactory()])
+    as_admin.post(f"/tokens/{token.pk}/rotate/", {"grace_hours": "24"})
+
+    response = as_admin.post(f"/tokens/{token.pk}/rotate/", {"grace_hours": "1"})
+
+    assert response.status_code == 400
+    assert b"already rotated" in response.content
+    assert b"Rotated to" in response.content
