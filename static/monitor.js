@@ -13,6 +13,7 @@
       labels: chart.labels,
       datasets: chart.datasets.map((set) => ({
         label: set.label, data: set.data, backgroundColor: colours[set.status] || "#888",
+        maxBarThickness: 28,
       })),
     },
     options: {

@@ -186,5 +186,6 @@ def monitor_replay(request):
         count = deliveries_replay(ids=[data["delivery"]])
     else:
         count = deliveries_replay(app=data["app"], destination=data["destination"] or None)
-    messages.success(request, f"{count} deliveries queued again: the next sweep sends them.")
+    noun = "delivery" if count == 1 else "deliveries"
+    messages.success(request, f"{count} {noun} queued again: the next sweep sends them.")
     return redirect("monitor")

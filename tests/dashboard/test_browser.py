@@ -11,6 +11,7 @@ from tests.dashboard.conftest import screenshots_dir, sign_in
 from tests.factories import (
     AdjustAuthTokenFactory,
     AdjustConfigFactory,
+    AdjustEventTokenFactory,
     AndroidAppFactory,
     CallbackFactory,
     CallbackTemplateFactory,
@@ -18,6 +19,7 @@ from tests.factories import (
     IosAppFactory,
 )
 from tracking.models import Delivery, DeliveryStatus, Destination
+from tracking.services.delivery import delivery_attempt
 from tracking.services.tokens import ingestion_token_authenticate, ingestion_token_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -215,10 +217,14 @@ def test_a_developer_rotates_an_ingestion_token(page, developer):
     assert ingestion_token_authenticate(raw=old_clear) is not None  # within its grace hour
 
 
-def test_an_admin_sees_a_failed_delivery_in_the_monitor_and_replays_it(page, admin):
-    event = EventFactory(app=IosAppFactory(name="Space Game"))
+def test_an_admin_sees_a_failed_delivery_in_the_monitor_and_replays_it(
+    page, admin, partner_sandbox
+):
+    config = AdjustConfigFactory(app=IosAppFactory(name="Space Game"))
+    AdjustEventTokenFactory(config=config, event_name="purchase", event_token="xyzklm")
+    event = EventFactory(app=config.app, name="purchase")
     Delivery.objects.create(
-        event=event, destination=Destination.ADJUST, status=DeliveryStatus.DELIVERED
+        event=event, destination=Destination.KOCHAVA, status=DeliveryStatus.DELIVERED
     )
     failed = Delivery.objects.create(
         event=event,
@@ -235,10 +241,15 @@ def test_an_admin_sees_a_failed_delivery_in_the_monitor_and_replays_it(page, adm
     row = page.locator(f'tr[data-delivery="{failed.pk}"]')
     expect(row).to_contain_text("Invalid event token")
     row.get_by_role("button", name="Replay").click()
+    expect(page.locator(".messages")).to_contain_text("1 delivery queued again")
 
-    expect(page.locator(".messages")).to_contain_text("1 deliveries queued again")
+    delivery_attempt(delivery_id=failed.pk)  # what the worker does once the sweep queues it
+    page.goto("/monitor/")
+
+    expect(page.get_by_text("No failed deliveries.")).to_be_visible()
     failed.refresh_from_db()
-    assert failed.status == DeliveryStatus.PENDING
+    assert failed.status == DeliveryStatus.DELIVERED
+    assert len(partner_sandbox.requests("/event")) == 1
 
 
 def test_a_marketer_cannot_open_the_ingestion_tokens_page(page, marketer):

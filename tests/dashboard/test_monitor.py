@@ -77,7 +77,7 @@ def test_an_admin_replays_a_failed_delivery(as_admin):
 
     failed.refresh_from_db()
     assert (failed.status, failed.attempts) == (DeliveryStatus.PENDING, 0)
-    assert b"1 deliveries queued again" in response.content
+    assert b"1 delivery queued again" in response.content
 
 
 def test_replay_all_failed_of_an_app_leaves_other_apps_alone(as_admin):
