@@ -24,7 +24,6 @@ EXAMPLE_VALUES = {
     },
     Platform.ANDROID: _COMMON
     | {
-        "bundle_id": "com.example.app",
         "store_id": "com.example.app",
         "gaid": "38400000-8cf0-11bd-b23e-10b96e40000d",
         "android_id": "9774d56d682e549c",
