@@ -143,7 +143,11 @@ class DeliveryAdmin(ReadOnlyAdmin):
     inlines = [DeliveryAttemptInline]
     actions = ["replay"]
 
-    @admin.action(description="Replay selected failed or dead deliveries")
+    def has_replay_permission(self, request) -> bool:
+        # The list is read-only for everyone; replaying changes deliveries, so it needs that right.
+        return request.user.has_perm("tracking.change_delivery")
+
+    @admin.action(description="Replay selected failed or dead deliveries", permissions=["replay"])
     def replay(self, request, queryset):
         count = deliveries_replay(ids=queryset.values_list("pk", flat=True))
         self.message_user(request, f"{count} deliveries queued again.", messages.SUCCESS)

@@ -4,11 +4,12 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import IosAppFactory, KochavaConfigFactory
+from tests.factories import IosAppFactory, KochavaConfigFactory, UserFactory
 from tests.tracking.conftest import delivery_for
 from tracking.models import Delivery, DeliveryStatus, Destination
 from tracking.services.delivery import deliveries_replay
@@ -133,3 +134,17 @@ def test_admin_action_replays_the_selected_deliveries(finished, admin_client):
     assert "1 deliveries queued again." in response.content.decode()
     assert status_of(chosen) == DeliveryStatus.PENDING
     assert status_of(finished[DeliveryStatus.DEAD]) == DeliveryStatus.DEAD
+
+
+def test_admin_action_is_not_offered_to_who_may_only_view_deliveries(finished, client):
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_delivery"))
+    client.force_login(viewer)
+
+    response = client.post(
+        reverse("admin:tracking_delivery_changelist"),
+        {"action": "replay", "_selected_action": [finished[DeliveryStatus.FAILED].pk]},
+    )
+
+    assert response.status_code == 200  # the list again, with "no action selected"
+    assert status_of(finished[DeliveryStatus.FAILED]) == DeliveryStatus.FAILED

@@ -47,7 +47,6 @@ class _Result:
     duration_ms: int
     request_summary: dict
     started_at: datetime
-    credentials_problem: bool = False
 
 
 def _claim(delivery_id: int, now: datetime) -> bool:
@@ -122,7 +121,6 @@ def _send(delivery: Delivery, request, *, adapter) -> _Result:
     started_at = timezone.now()
     started = time.monotonic()
     status_code = None
-    credentials_problem = False
     try:
         response = http.send(request)
     except TransientDeliveryError as error:
@@ -134,14 +132,12 @@ def _send(delivery: Delivery, request, *, adapter) -> _Result:
     else:
         classification = adapter.classify(response)
         status_code = response.status_code
-        credentials_problem = getattr(classification, "credentials_problem", False)
     return _Result(
         classification=classification,
         status_code=status_code,
         duration_ms=int((time.monotonic() - started) * 1000),
         request_summary=http.request_summary(request),
         started_at=started_at,
-        credentials_problem=credentials_problem,
     )
 
 
@@ -235,7 +231,7 @@ def _record(delivery: Delivery, result: _Result) -> None:
     Delivery.objects.filter(pk=delivery.pk, status__in=ACTIVE).update(
         **_changes(delivery, result, now)
     )
-    if result.credentials_problem and delivery.destination == Destination.APPSFLYER_EVENT:
+    if result.classification.credentials_problem:
         AppsFlyerConfig.objects.filter(app_id=delivery.event.app_id).update(
             credentials_error=result.classification.message
         )
