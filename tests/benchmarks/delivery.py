@@ -7,6 +7,8 @@ it times a plain loop of requests.Session posts of the same body to the same san
 both rates and their ratio (target: at least 60% per worker process). Bounded in count and time.
 
     python tests/benchmarks/delivery.py        (or: make bench)
+
+BENCH_DELIVERIES (1000), BENCH_CONCURRENCY (4) and BENCH_POOL (threads) vary the run.
 """
 
 import os
@@ -19,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 COUNT = int(os.environ.get("BENCH_DELIVERIES", "1000"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
+POOL = os.environ.get("BENCH_POOL", "threads")
 DEADLINE_SECONDS = 300.0
 
 
@@ -56,7 +59,7 @@ def _start_worker(env: dict, log_path: Path) -> subprocess.Popen:
                 "tracking",
                 "worker",
                 "--pool",
-                "threads",
+                POOL,
                 "--concurrency",
                 str(CONCURRENCY),
                 "--queues",
@@ -157,7 +160,7 @@ def main() -> None:
         worker.wait(timeout=30)
         sandbox.wait(timeout=30)
     worker_rate, plain_rate = COUNT / worker_seconds, COUNT / plain_seconds
-    print(f"Delivered {COUNT} Kochava installs with 1 worker process (threads x{CONCURRENCY}):")
+    print(f"Delivered {COUNT} Kochava installs with 1 worker ({POOL} pool x{CONCURRENCY}):")
     print(f"  worker:     {worker_rate:8.1f} deliveries/s ({worker_seconds:.2f} s)")
     print(f"  plain loop: {plain_rate:8.1f} requests/s ({plain_seconds:.2f} s)")
     print(f"  ratio:      {worker_rate / plain_rate:8.1%} (target >= 60%)")
