@@ -224,3 +224,17 @@ def test_unknown_delivery_id_is_ignored():
     delivery_attempt(delivery_id=987654321)
 
     assert not Delivery.objects.exists()
+
+
+@responses.activate
+def test_unexpected_error_is_recorded_and_retried_not_left_claimed(partner_app, settings):
+    settings.KOCHAVA_S2S_URL = "http://[invalid"  # not even a URL: urlsplit raises ValueError
+    delivery = delivery_for(partner_app, Destination.KOCHAVA)
+
+    delivery_attempt(delivery_id=delivery.pk)
+
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.PENDING
+    [attempt] = delivery.attempt_rows.all()
+    assert attempt.outcome == AttemptOutcome.TRANSIENT
+    assert attempt.partner_message == "Unexpected error while delivering (ValueError)."

@@ -10,7 +10,7 @@ from tests.factories import IosAppFactory, KochavaConfigFactory
 from tests.tracking.conftest import delivery_for
 from tracking.models import Delivery, DeliveryStatus, Destination, EventKind
 from tracking.outbox import DELIVERIES_QUEUE, REALTIME_QUEUE, deliveries_publish
-from tracking.services.delivery import WORKER_LOST, deliveries_sweep
+from tracking.services.delivery import WORKER_LOST, WORKER_LOST_TOO_OFTEN, deliveries_sweep
 
 
 def make_lost(delivery: Delivery, *, queued_ago: timedelta | None = None) -> None:
@@ -145,3 +145,19 @@ def test_while_the_queues_are_deep_presumed_lost_messages_are_not_copied(
     deliveries_sweep()
 
     assert memory_broker.all()[DELIVERIES_QUEUE] == [d.pk for d in backlog] * 2 + [never_queued.pk]
+
+
+def test_claim_of_a_dead_worker_past_the_age_limit_is_given_up(partner_app, memory_broker):
+    delivery = delivery_for(partner_app, Destination.KOCHAVA)
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.SENDING,
+        next_attempt_at=timezone.now() - timedelta(seconds=1),
+        retry_until=timezone.now() - timedelta(seconds=1),
+    )
+
+    deliveries_sweep()
+
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DEAD
+    assert delivery.last_error == WORKER_LOST_TOO_OFTEN
+    assert memory_broker.all()[DELIVERIES_QUEUE] == []

@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 ACTIVE = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 REPLAYABLE = (DeliveryStatus.FAILED, DeliveryStatus.DEAD)
 WORKER_LOST = "The worker stopped during an attempt; sending again (the partner may have it)."
+WORKER_LOST_TOO_OFTEN = "The worker stopped during attempts until the age limit: given up."
 
 
 @dataclass(frozen=True)
@@ -237,6 +238,60 @@ def _record(delivery: Delivery, result: _Result) -> None:
         )
 
 
+def _held_back(delivery: Delivery, circuit: str, now: datetime) -> tuple[datetime, str] | None:
+    """Until when, and why, a delivery ready to send must wait instead; None when it may go.
+    The circuit comes last: letting this one through may make it the half-open probe."""
+    if _destination_busy(delivery, now):
+        return (
+            now + timedelta(seconds=settings.DELIVERY_RECHECK_SECONDS),
+            f"{_label(delivery)} has many requests in flight: waiting for a free slot.",
+        )
+    paused_until = circuit_paused_until(name=circuit)
+    if paused_until is not None:
+        return paused_until, f"{_label(delivery)} failed many times in a row: paused briefly."
+    return None
+
+
+def _attempt(delivery: Delivery, now: datetime) -> tuple[_Result, str] | None:
+    """Build and send; the result and the circuit it counts for ("" when the partner was not
+    asked), or None when the delivery was held back for later."""
+    adapter = ADAPTERS[delivery.destination]
+    config = adapter.config_for(delivery)
+    if config is None:
+        return _refused(f"{_label(delivery)} is no longer configured for this app.", now), ""
+    try:
+        request = adapter.build(delivery.event, config)
+    except PermanentDeliveryError as error:
+        return _refused(error.message, now), ""
+    circuit = _circuit_name(delivery, request.url)
+    held = _held_back(delivery, circuit, now)
+    if held is not None:
+        _release(delivery, until=held[0], reason=held[1])
+        return None
+    return _send(delivery, request, adapter=adapter), circuit
+
+
+def _circuit_update(circuit: str, result: _Result) -> None:
+    if not circuit:
+        return
+    if result.classification.verdict != Verdict.TRANSIENT:
+        circuit_success(name=circuit)
+    elif circuit_failure(name=circuit):
+        logger.warning("Circuit %s opened after repeated transient failures.", circuit)
+
+
+def _unexpected(error: Exception, now: datetime) -> _Result:
+    return _Result(
+        classification=Classification(
+            Verdict.TRANSIENT, f"Unexpected error while delivering ({type(error).__name__})."
+        ),
+        status_code=None,
+        duration_ms=0,
+        request_summary={},
+        started_at=now,
+    )
+
+
 def delivery_attempt(*, delivery_id: int) -> None:
     """Send one delivery if it is due and no one else holds it. Safe to run any number of times:
     a delivery already delivered, failed or being sent elsewhere is left alone."""
@@ -254,42 +309,18 @@ def delivery_attempt(*, delivery_id: int) -> None:
             reason="Waiting for an earlier event of this device to be delivered first.",
         )
         return
-    adapter = ADAPTERS[delivery.destination]
-    config = adapter.config_for(delivery)
-    if config is None:
-        _record(
-            delivery,
-            _refused(f"{_label(delivery)} is no longer configured for this app.", now),
-        )
-        return
     try:
-        request = adapter.build(delivery.event, config)
-    except PermanentDeliveryError as error:
-        _record(delivery, _refused(error.message, now))
+        attempted = _attempt(delivery, now)
+    except Exception as error:
+        # A bug must not leave the delivery claimed and retried forever: it is recorded as an
+        # attempt, retried on the schedule, then dead (and replayable once fixed).
+        logger.exception("Delivery %s: unexpected error.", delivery_id)
+        attempted = _unexpected(error, now), ""
+    if attempted is None:
         return
-    circuit = _circuit_name(delivery, request.url)
-    paused_until = circuit_paused_until(name=circuit)
-    if paused_until is not None:
-        _release(
-            delivery,
-            until=paused_until,
-            reason=f"{_label(delivery)} failed many times in a row: paused briefly.",
-        )
-        return
-    if _destination_busy(delivery, now):
-        _release(
-            delivery,
-            until=now + timedelta(seconds=settings.DELIVERY_RECHECK_SECONDS),
-            reason=f"{_label(delivery)} has many requests in flight: waiting for a free slot.",
-        )
-        return
-    result = _send(delivery, request, adapter=adapter)
+    result, circuit = attempted
     _record(delivery, result)
-    if result.classification.verdict == Verdict.TRANSIENT:
-        if circuit_failure(name=circuit):
-            logger.warning("Circuit %s opened after repeated transient failures.", circuit)
-    else:
-        circuit_success(name=circuit)
+    _circuit_update(circuit, result)
 
 
 def _due_for_sweep(now: datetime):
@@ -309,9 +340,14 @@ def deliveries_sweep(*, now: datetime | None = None) -> int:
     flight: at most DELIVERY_SWEEP_PER_APP per app per run, so that one app's retry wave or
     replay is interleaved with the others' instead of queued ahead of them. Returns how many."""
     now = now or timezone.now()
-    reclaimed = Delivery.objects.filter(
-        status=DeliveryStatus.SENDING, next_attempt_at__lt=now
-    ).update(
+    abandoned = Delivery.objects.filter(status=DeliveryStatus.SENDING, next_attempt_at__lt=now)
+    # One whose attempts keep killing the worker must stop some day, like any other failure.
+    expired = Q(retry_until__lt=now) | Q(
+        retry_until__isnull=True,
+        created_at__lt=now - timedelta(hours=settings.DELIVERY_MAX_AGE_HOURS),
+    )
+    abandoned.filter(expired).update(status=DeliveryStatus.DEAD, last_error=WORKER_LOST_TOO_OFTEN)
+    reclaimed = abandoned.update(
         status=DeliveryStatus.PENDING,
         attempts=F("attempts") + 1,
         next_attempt_at=now,
