@@ -219,7 +219,13 @@ class AdjustAuthTokenAdmin(admin.ModelAdmin):
     @admin.action(description="Recover selected tokens", permissions=["change"])
     def recover_tokens(self, request, queryset):
         for token in queryset:
-            adjust_token_recover(token=token)
+            if adjust_token_recover(token=token):
+                self.message_user(
+                    request,
+                    f"{token.config}: deleting {token} had switched S2S authentication off; "
+                    "it is on again.",
+                    messages.INFO,
+                )
 
 
 @admin.register(AdjustEventToken)

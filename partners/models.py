@@ -27,6 +27,15 @@ class AdjustConfig(models.Model):
         default=False,
         help_text="S2S authentication: when on, Adjust rejects requests without a live token.",
     )
+    auth_switched_off_by = models.ForeignKey(
+        "AdjustAuthToken",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="The token whose deletion switched authentication off; recovering it undoes it.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -54,17 +54,30 @@ def adjust_token_delete(*, token: AdjustAuthToken) -> None:
         token.save(update_fields=["deleted_at"])
     if config.auth_active and not config.live_tokens().exists():
         config.auth_active = False
-        config.save(update_fields=["auth_active", "updated_at"])
+        config.auth_switched_off_by = token
+        config.save(update_fields=["auth_active", "auth_switched_off_by", "updated_at"])
     token.config = config
 
 
 @transaction.atomic
-def adjust_token_recover(*, token: AdjustAuthToken) -> None:
-    """Bring a deleted token back. Authentication stays as it is: activating it is a choice."""
-    if token.deleted_at is None:
-        return
-    token.deleted_at = None
-    token.save(update_fields=["deleted_at"])
+def adjust_token_recover(*, token: AdjustAuthToken) -> bool:
+    """Bring a deleted token back; returns whether authentication was switched back on.
+
+    Recover undoes Delete: when deleting this token switched authentication off (it was the last
+    live one), recovering it switches authentication on again. Otherwise authentication stays as
+    it is, since activating it is the marketer's choice.
+    """
+    config = _locked_config(token.config)
+    if token.deleted_at is not None:
+        token.deleted_at = None
+        token.save(update_fields=["deleted_at"])
+    token.config = config
+    if config.auth_switched_off_by_id != token.pk:
+        return False
+    config.auth_active = True
+    config.auth_switched_off_by = None
+    config.save(update_fields=["auth_active", "auth_switched_off_by", "updated_at"])
+    return True
 
 
 @transaction.atomic
@@ -72,8 +85,10 @@ def adjust_auth_set(*, config: AdjustConfig, active: bool) -> None:
     """Switch S2S authentication; it cannot be on without a live token to send."""
     locked = _locked_config(config)
     locked.auth_active = active
+    # A choice made by hand wins over undoing an automatic switch-off later.
+    locked.auth_switched_off_by = None
     locked.full_clean()
-    locked.save(update_fields=["auth_active", "updated_at"])
+    locked.save(update_fields=["auth_active", "auth_switched_off_by", "updated_at"])
     config.auth_active = active
 
 

@@ -276,8 +276,13 @@ def adjust_token_delete_view(request, pk: int, token_pk: int):
 @permission_required("partners.change_adjustauthtoken", raise_exception=True)
 def adjust_token_recover_view(request, pk: int, token_pk: int):
     token = _config_token(pk, token_pk)
-    adjust_token_recover(token=token)
+    reactivated = adjust_token_recover(token=token)
     messages.success(request, f"Token “{token.name}” recovered.")
+    if reactivated:
+        messages.info(
+            request,
+            "Deleting this token had switched S2S authentication off; it is on again.",
+        )
     return redirect("partners:adjust_security", pk=pk)
 
 

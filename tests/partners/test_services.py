@@ -74,6 +74,46 @@ def test_recover_brings_a_deleted_adjust_token_back_and_authentication_can_be_ac
     assert config.auth_active is True
 
 
+def test_recovering_the_token_whose_deletion_switched_authentication_off_switches_it_on_again():
+    """partners.md section 3, Auth: deleting the only valid token switches authentication off;
+    Recover undoes the delete, authentication included."""
+    config = AdjustConfigFactory(auth_active=True)
+    token = AdjustAuthTokenFactory(config=config)
+    adjust_token_delete(token=token)
+
+    reactivated = adjust_token_recover(token=token)
+
+    config.refresh_from_db()
+    assert reactivated is True
+    assert config.auth_active is True
+    assert config.auth_switched_off_by is None
+
+
+def test_recover_leaves_authentication_off_when_it_was_switched_off_by_hand_since():
+    config = AdjustConfigFactory(auth_active=True)
+    token = AdjustAuthTokenFactory(config=config)
+    adjust_token_delete(token=token)
+    adjust_auth_set(config=config, active=False)
+
+    reactivated = adjust_token_recover(token=token)
+
+    config.refresh_from_db()
+    assert reactivated is False
+    assert config.auth_active is False
+
+
+def test_recover_of_a_token_that_did_not_switch_authentication_off_changes_nothing_else():
+    config = AdjustConfigFactory(auth_active=False)
+    token = AdjustAuthTokenFactory(config=config)
+    adjust_token_delete(token=token)
+
+    reactivated = adjust_token_recover(token=token)
+
+    config.refresh_from_db()
+    assert reactivated is False
+    assert config.auth_active is False
+
+
 def test_activating_adjust_authentication_without_a_live_token_is_refused():
     config = AdjustConfigFactory(auth_active=False)
     adjust_token_delete(token=AdjustAuthTokenFactory(config=config))
