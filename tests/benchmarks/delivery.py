@@ -1,7 +1,7 @@
 """Delivery speed: one worker process against the live partner sandbox, on loopback only.
 
-Starts the partner sandbox and one `celery worker` process on a scratch database (SQLite and the
-filesystem broker under a temporary VAR_DIR, unless DATABASE_URL / CELERY_BROKER_URL are set),
+Starts the partner sandbox and one `celery worker` process on a scratch SQLite database under a
+temporary VAR_DIR (the filesystem broker there too, unless CELERY_BROKER_URL is set),
 queues BENCH_DELIVERIES Kochava installs, and times them until all are delivered. In the same run
 it times a plain loop of requests.Session posts of the same body to the same sandbox, and prints
 both rates and their ratio (target: at least 60% per worker process). Bounded in count and time.
@@ -12,6 +12,7 @@ BENCH_DELIVERIES (1000), BENCH_CONCURRENCY (4) and BENCH_POOL (threads) vary the
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,8 +28,9 @@ DEADLINE_SECONDS = 300.0
 
 def _prepare_environment() -> str:
     """A scratch VAR_DIR, so the bench never touches the developer's data."""
-    var_dir = tempfile.mkdtemp(prefix="s2s-bench-")
+    var_dir = tempfile.mkdtemp(prefix="s2s-delivery-bench-")
     os.environ["VAR_DIR"] = var_dir
+    os.environ["DATABASE_URL"] = f"sqlite:///{var_dir}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracking.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     sys.path.insert(0, str(ROOT))
@@ -139,7 +141,6 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     env = {**os.environ, "OUTBOUND_ALLOWED_HOSTS": "127.0.0.1"}
-    env.setdefault("DATABASE_URL", f"sqlite:///{settings.DATABASES['default']['NAME']}")
     sandbox, url = _start_sandbox(env)
     env |= {"KOCHAVA_S2S_URL": f"{url}/track/json"}
     settings.KOCHAVA_S2S_URL = env["KOCHAVA_S2S_URL"]
@@ -159,6 +160,7 @@ def main() -> None:
         sandbox.terminate()
         worker.wait(timeout=30)
         sandbox.wait(timeout=30)
+    shutil.rmtree(var_dir)  # kept when the run failed, for its worker.log
     worker_rate, plain_rate = COUNT / worker_seconds, COUNT / plain_seconds
     print(f"Delivered {COUNT} Kochava installs with 1 worker ({POOL} pool x{CONCURRENCY}):")
     print(f"  worker:     {worker_rate:8.1f} deliveries/s ({worker_seconds:.2f} s)")
