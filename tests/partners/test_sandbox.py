@@ -508,3 +508,24 @@ def test_sandbox_stops_cleanly_on_sigterm(django_db_setup):
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_sandbox_stops_when_terms_arrive_in_a_burst(django_db_setup):
+    """Ctrl-C of `make run` can deliver several signals at once; the sandbox must still stop."""
+    process = subprocess.Popen(
+        [sys.executable, str(MANAGE), "partner_sandbox", "--port", "0"],
+        stdout=subprocess.PIPE,
+        env=child_env(),
+        text=True,
+    )
+    try:
+        assert "listening on http://127.0.0.1:" in read_first_line(process, START_TIMEOUT)
+
+        for _ in range(50):
+            process.send_signal(signal.SIGTERM)
+
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
