@@ -36,7 +36,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Web on http://127.0.0.1:8000 (admin at /admin/, dashboard at /); Ctrl-C stops everything."
-	trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
+	trap 'trap - INT TERM EXIT; kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
 	$(PY) manage.py partner_sandbox --port $(SANDBOX_PORT) & \
 	$(VENV)/bin/celery -A tracking worker --loglevel INFO --concurrency 2 -Q realtime,deliveries,celery & \
 	$(VENV)/bin/celery -A tracking beat --loglevel INFO --schedule var/celerybeat-schedule & \
