@@ -23,19 +23,8 @@ from tests.factories import (
     KochavaConfigFactory,
 )
 from tracking.models import Delivery, Event, EventKind
+from tracking.services.ingest import DEVICE_ID_FIELDS as DEVICE_ID_NAMES
 
-DEVICE_ID_NAMES = [
-    "idfa",
-    "idfv",
-    "gps_adid",
-    "android_id",
-    "oaid",
-    "fire_adid",
-    "adid",
-    "appsflyer_id",
-    "kochava_device_id",
-    "customer_user_id",
-]
 json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
 json_values = st.recursive(
     json_scalars,
