@@ -17,7 +17,7 @@ run: export APPSFLYER_S2S_EVENTS_URL ?= $(SANDBOX)/inappevent/{app_id}
 run: export APPSFLYER_CLICK_URL ?= $(SANDBOX)/{app_id}
 run: export DEMO_CALLBACK_BASE_URL ?= $(SANDBOX)
 
-.PHONY: install run test lint format browser bench screenshots clean
+.PHONY: install run test lint format browser bench bench-tools screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,7 +54,11 @@ format: install
 test: install browser lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: install
+# wrk, Debian's HTTP load generator, drives the ingestion benchmark.
+bench-tools:
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+bench: install bench-tools
 	$(PY) tests/benchmarks/ingest.py
 	$(PY) tests/benchmarks/delivery.py
 
