@@ -1,6 +1,8 @@
 """Hand deliveries to Celery after the transaction that created them commits.
 
-The Delivery rows are the outbox: a message is only a wake-up call for a worker. If the broker is
+The Delivery rows are the outbox: a message is only a wake-up call for a worker, naming up to
+DELIVERY_BATCH_SIZE deliveries of one destination (one callback, for callbacks), so a batch of
+records is a handful of messages and a hanging partner only ever holds its own. If the broker is
 down or a message is lost, the beat sweep (`deliveries_sweep`) queues again every pending delivery
 that is due and has no message in flight, so nothing is lost and the API never waits for a broker.
 """
@@ -19,7 +21,7 @@ from tracking.models import Delivery, DeliveryStatus, Destination
 
 logger = logging.getLogger(__name__)
 
-DELIVER_TASK = "tracking.deliver"
+DELIVER_TASK = "tracking.deliver_batch"
 REALTIME_QUEUE = "realtime"
 DELIVERIES_QUEUE = "deliveries"
 # partners.md 1 and 4: clicks and completed views are sent in real time, on their own queue.
@@ -54,22 +56,32 @@ def queue_for(destination: str) -> str:
     return REALTIME_QUEUE if destination in REALTIME_DESTINATIONS else DELIVERIES_QUEUE
 
 
-def deliveries_publish(rows: Iterable[tuple[int, str]]) -> list[int]:
-    """Queue one message per (delivery id, destination); returns the ids the broker took."""
+def _messages(rows: list[tuple]) -> list[tuple[str, list[int]]]:
+    """(queue, delivery ids) per message: rows grouped by destination (and callback), in the
+    order they first appear, cut into DELIVERY_BATCH_SIZE ids at most."""
+    groups: dict[tuple, list[int]] = {}
+    for delivery_id, *destination in rows:
+        groups.setdefault(tuple(destination), []).append(delivery_id)
+    size = settings.DELIVERY_BATCH_SIZE
+    return [
+        (queue_for(destination[0]), ids[start : start + size])
+        for destination, ids in groups.items()
+        for start in range(0, len(ids), size)
+    ]
+
+
+def deliveries_publish(rows: Iterable[tuple]) -> list[int]:
+    """Queue the deliveries given as (id, destination[, callback id]) rows, a few messages for
+    many rows; returns the ids the broker took."""
     rows = list(rows)
     if not rows or broker.is_down():
         return []
     published: list[int] = []
     try:
         with celery_app.producer_or_acquire() as producer:
-            for delivery_id, destination in rows:
-                celery_app.send_task(
-                    DELIVER_TASK,
-                    args=[delivery_id],
-                    queue=queue_for(destination),
-                    producer=producer,
-                )
-                published.append(delivery_id)
+            for queue, ids in _messages(rows):
+                celery_app.send_task(DELIVER_TASK, args=[ids], queue=queue, producer=producer)
+                published += ids
     except Exception:  # noqa: BLE001 - any broker failure: the sweep publishes the rest later
         broker.mark_down()
         logger.warning(
@@ -99,10 +111,10 @@ def _publish_committed(delivery_ids: list[int]) -> None:
             pk__in=delivery_ids,
             status=DeliveryStatus.PENDING,
             next_attempt_at__lte=timezone.now(),
-        ).values_list("pk", "destination")
+        ).values_list("pk", "destination", "callback_id")
     )
     published = set(deliveries_publish(rows))
-    lost = [pk for pk, _ in rows if pk not in published]
+    lost = [row[0] for row in rows if row[0] not in published]
     if lost:
         # Not queued after all: the sweep picks them up at its next run, not after the lease.
         Delivery.objects.filter(pk__in=lost, status=DeliveryStatus.PENDING).update(queued_at=None)

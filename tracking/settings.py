@@ -262,6 +262,9 @@ DELIVERY_MAX_AGE_HOURS = env.float("DELIVERY_MAX_AGE_HOURS", default=24)
 DELIVERY_SENDING_LEASE_SECONDS = env.float("DELIVERY_SENDING_LEASE_SECONDS", default=60)
 # A queued message not consumed within this long is assumed lost and queued again by the sweep.
 DELIVERY_REQUEUE_AFTER_SECONDS = env.float("DELIVERY_REQUEUE_AFTER_SECONDS", default=300)
+# Deliveries named by one message (one destination's): a 1,000-record batch is a few messages,
+# and a worker claims and looks up each message's deliveries together.
+DELIVERY_BATCH_SIZE = env.int("DELIVERY_BATCH_SIZE", default=100)
 DELIVERY_SWEEP_BATCH = env.int("DELIVERY_SWEEP_BATCH", default=2000)
 DELIVERY_SWEEP_PER_APP = env.int("DELIVERY_SWEEP_PER_APP", default=500)
 # How soon a delivery that may not go yet looks again: an earlier one of its order is being sent,

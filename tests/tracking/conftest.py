@@ -56,16 +56,20 @@ class MemoryBroker:
     def __init__(self, url: str) -> None:
         self.url = url
 
-    def messages(self, queue: str) -> list[int]:
-        """The delivery ids queued on `queue`, taken off it."""
-        ids = []
+    def batches(self, queue: str) -> list[tuple[str, list[int]]]:
+        """(task name, delivery ids) of each message queued on `queue`, taken off it."""
+        batches = []
         with Connection(self.url) as connection:
             channel = connection.default_channel
             channel.queue_declare(queue=queue, passive=False)
             while (message := channel.basic_get(queue, no_ack=True)) is not None:
                 args, _kwargs, _options = message.payload
-                ids.append(args[0])
-        return ids
+                batches.append((message.headers["task"], args[0]))
+        return batches
+
+    def messages(self, queue: str) -> list[int]:
+        """The delivery ids queued on `queue`, taken off it."""
+        return [pk for _task, ids in self.batches(queue) for pk in ids]
 
     def all(self) -> dict[str, list[int]]:
         return {queue: self.messages(queue) for queue in (REALTIME_QUEUE, DELIVERIES_QUEUE)}

@@ -118,10 +118,11 @@ def test_destination_with_its_share_of_requests_in_flight_waits_for_a_free_slot(
     partner_app, breaker, settings
 ):
     settings.DELIVERY_MAX_IN_FLIGHT_PER_DESTINATION = 2
-    in_flight = [delivery_for(partner_app, Destination.KOCHAVA) for _ in range(2)]
-    Delivery.objects.filter(pk__in=[d.pk for d in in_flight]).update(
-        status=DeliveryStatus.SENDING, next_attempt_at=timezone.now() + timedelta(seconds=60)
-    )
+    for worker in range(2):  # two workers' claims, each with its own lease
+        Delivery.objects.filter(pk=delivery_for(partner_app, Destination.KOCHAVA).pk).update(
+            status=DeliveryStatus.SENDING,
+            next_attempt_at=timezone.now() + timedelta(seconds=60 + worker),
+        )
     waiting = delivery_for(partner_app, Destination.KOCHAVA)
 
     delivery_attempt(delivery_id=waiting.pk)

@@ -1,20 +1,25 @@
-"""Delivering records to partners: one attempt at a time, claimed atomically, recorded as a row.
+"""Delivering records to partners: claimed atomically, sent one by one, each attempt a row.
 
 A delivery moves pending -> sending (claimed by one worker, with a lease in `next_attempt_at`) ->
 delivered, failed (permanent), dead (retries exhausted), or back to pending with the time of its
 next try. Retry times live in the database, never only in the broker, and the sweep queues every
 due delivery that has no message in flight, so restarts and lost messages lose nothing.
+
+A message carries the ids of one destination's deliveries (`deliveries_attempt_batch`): they are
+claimed together in one conditional UPDATE, then sent one after the other, each outcome committed
+before the next request, so a worker killed mid-batch can repeat at most the request it had in
+flight. One batch is one worker slot, which is what the in-flight cap counts.
 """
 
 import logging
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -50,15 +55,30 @@ class _Result:
     started_at: datetime
 
 
-def _claim(delivery_id: int, now: datetime) -> bool:
-    """pending -> sending in one conditional UPDATE: of two workers holding the same message, or
-    a message and its re-queued copy, exactly one wins."""
-    lease = timedelta(seconds=settings.DELIVERY_SENDING_LEASE_SECONDS)
-    return bool(
-        Delivery.objects.filter(
-            pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
-        ).update(status=DeliveryStatus.SENDING, next_attempt_at=now + lease, queued_at=None)
+def _claim(delivery_ids: list[int], now: datetime) -> tuple[datetime, list[int]]:
+    """pending -> sending in one conditional UPDATE: of two workers holding the same ids (a
+    message and its re-queued copy), each delivery goes to exactly one. Returns the lease and the
+    ids this call won; the lease's exact value also tells this claim apart from the others."""
+    lease_until = now + timedelta(seconds=settings.DELIVERY_SENDING_LEASE_SECONDS)
+    ops = connection.ops
+    table = ops.quote_name(Delivery._meta.db_table)
+    in_ids = ", ".join(["%s"] * len(delivery_ids))
+    # Raw for RETURNING (PostgreSQL, SQLite >= 3.35): Django's update() only gives a count.
+    # Only the quoted table name and placeholders are formatted in; every value is a parameter.
+    sql = (
+        f"UPDATE {table} SET status = %s, next_attempt_at = %s, queued_at = NULL "  # noqa: S608
+        f"WHERE id IN ({in_ids}) AND status = %s AND next_attempt_at <= %s RETURNING id"
     )
+    params = [
+        DeliveryStatus.SENDING,
+        ops.adapt_datetimefield_value(lease_until),
+        *delivery_ids,
+        DeliveryStatus.PENDING,
+        ops.adapt_datetimefield_value(now),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return lease_until, [row[0] for row in cursor.fetchall()]
 
 
 def _release(delivery: Delivery, *, until: datetime, reason: str) -> None:
@@ -92,22 +112,23 @@ def _ordering_wait(earlier: Delivery, now: datetime) -> datetime:
     return max(soonest, earlier.next_attempt_at)
 
 
-def _destination_busy(delivery: Delivery, now: datetime) -> bool:
-    """Whether the destination already has its share of requests in flight (live claims other
-    than this one), so that a slow or hanging partner never holds every worker slot."""
+def _destination_busy(destination: str, lease_until: datetime, now: datetime) -> bool:
+    """Whether the destination already has its share of worker slots busy (live claims other
+    than this one: a claim is one message's deliveries, sent one at a time), so that a slow or
+    hanging partner never holds every worker slot."""
     limit = settings.DELIVERY_MAX_IN_FLIGHT_PER_DESTINATION
     if not limit:
         return False
-    in_flight = (
+    claims = (
         Delivery.objects.filter(
-            destination=delivery.destination,
-            status=DeliveryStatus.SENDING,
-            next_attempt_at__gt=now,
+            destination=destination, status=DeliveryStatus.SENDING, next_attempt_at__gt=now
         )
-        .exclude(pk=delivery.pk)
+        .exclude(next_attempt_at=lease_until)
+        .values("next_attempt_at")
+        .distinct()
         .count()
     )
-    return in_flight >= limit
+    return claims >= limit
 
 
 def _circuit_name(delivery: Delivery, url: str) -> str:
@@ -238,10 +259,35 @@ def _record(delivery: Delivery, result: _Result) -> None:
         )
 
 
-def _held_back(delivery: Delivery, circuit: str, now: datetime) -> tuple[datetime, str] | None:
+@dataclass
+class _Claim:
+    """One message's claimed deliveries: the lease, until when more may be sent under it, and
+    what was looked up once for all of them."""
+
+    lease_until: datetime
+    send_until: float
+    configs: dict = field(default_factory=dict)
+    busy: bool | None = None
+
+    def destination_busy(self, destination: str, now: datetime) -> bool:
+        # Asked once: the whole claim is one worker slot, whatever its size.
+        if self.busy is None:
+            self.busy = _destination_busy(destination, self.lease_until, now)
+        return self.busy
+
+    def config(self, delivery: Delivery, adapter):
+        key = (delivery.destination, delivery.event.app_id, delivery.callback_id)
+        if key not in self.configs:
+            self.configs[key] = adapter.config_for(delivery)
+        return self.configs[key]
+
+
+def _held_back(
+    delivery: Delivery, circuit: str, claim: _Claim, now: datetime
+) -> tuple[datetime, str] | None:
     """Until when, and why, a delivery ready to send must wait instead; None when it may go.
     The circuit comes last: letting this one through may make it the half-open probe."""
-    if _destination_busy(delivery, now):
+    if claim.destination_busy(delivery.destination, now):
         return (
             now + timedelta(seconds=settings.DELIVERY_RECHECK_SECONDS),
             f"{_label(delivery)} has many requests in flight: waiting for a free slot.",
@@ -252,11 +298,11 @@ def _held_back(delivery: Delivery, circuit: str, now: datetime) -> tuple[datetim
     return None
 
 
-def _attempt(delivery: Delivery, now: datetime) -> tuple[_Result, str] | None:
+def _attempt(delivery: Delivery, claim: _Claim, now: datetime) -> tuple[_Result, str] | None:
     """Build and send; the result and the circuit it counts for ("" when the partner was not
     asked), or None when the delivery was held back for later."""
     adapter = ADAPTERS[delivery.destination]
-    config = adapter.config_for(delivery)
+    config = claim.config(delivery, adapter)
     if config is None:
         return _refused(f"{_label(delivery)} is no longer configured for this app.", now), ""
     try:
@@ -264,7 +310,7 @@ def _attempt(delivery: Delivery, now: datetime) -> tuple[_Result, str] | None:
     except PermanentDeliveryError as error:
         return _refused(error.message, now), ""
     circuit = _circuit_name(delivery, request.url)
-    held = _held_back(delivery, circuit, now)
+    held = _held_back(delivery, circuit, claim, now)
     if held is not None:
         _release(delivery, until=held[0], reason=held[1])
         return None
@@ -292,15 +338,8 @@ def _unexpected(error: Exception, now: datetime) -> _Result:
     )
 
 
-def delivery_attempt(*, delivery_id: int) -> None:
-    """Send one delivery if it is due and no one else holds it. Safe to run any number of times:
-    a delivery already delivered, failed or being sent elsewhere is left alone."""
+def _deliver_claimed(delivery: Delivery, claim: _Claim) -> None:
     now = timezone.now()
-    if not _claim(delivery_id, now):
-        return
-    delivery = Delivery.objects.select_related("event__app", "callback__template").get(
-        pk=delivery_id
-    )
     earlier = _earlier_in_order(delivery)
     if earlier is not None:
         _release(
@@ -310,17 +349,55 @@ def delivery_attempt(*, delivery_id: int) -> None:
         )
         return
     try:
-        attempted = _attempt(delivery, now)
+        attempted = _attempt(delivery, claim, now)
     except Exception as error:
         # A bug must not leave the delivery claimed and retried forever: it is recorded as an
         # attempt, retried on the schedule, then dead (and replayable once fixed).
-        logger.exception("Delivery %s: unexpected error.", delivery_id)
+        logger.exception("Delivery %s: unexpected error.", delivery.pk)
         attempted = _unexpected(error, now), ""
     if attempted is None:
         return
     result, circuit = attempted
+    # Committed before the next request: a worker killed now repeats nothing already answered.
     _record(delivery, result)
+    if result.classification.credentials_problem:
+        claim.configs.clear()  # the configuration was just flagged: read it again
     _circuit_update(circuit, result)
+
+
+def deliveries_attempt_batch(*, delivery_ids: list[int]) -> None:
+    """Send those of the deliveries that are due and that no one else holds, in occurred-time
+    order (partners.md 3, Ordering), one request at a time. Safe to run any number of times: a
+    delivery already delivered, failed or being sent elsewhere is left alone."""
+    if not delivery_ids:
+        return
+    now = timezone.now()
+    lease_until, claimed = _claim(list(delivery_ids), now)
+    if not claimed:
+        return
+    # Half the lease, so the last request (bounded by the HTTP timeouts) ends before the sweep
+    # could take the claim back and send a copy.
+    claim = _Claim(
+        lease_until=lease_until,
+        send_until=time.monotonic() + settings.DELIVERY_SENDING_LEASE_SECONDS / 2,
+    )
+    deliveries = sorted(
+        Delivery.objects.filter(pk__in=claimed).select_related("event__app", "callback__template"),
+        key=lambda delivery: (delivery.event.occurred_at, delivery.pk),
+    )
+    for index, delivery in enumerate(deliveries):
+        if time.monotonic() > claim.send_until:
+            # A slow partner: the rest go back for the sweep to queue at once.
+            Delivery.objects.filter(
+                pk__in=[d.pk for d in deliveries[index:]], status=DeliveryStatus.SENDING
+            ).update(status=DeliveryStatus.PENDING, next_attempt_at=timezone.now(), queued_at=None)
+            return
+        _deliver_claimed(delivery, claim)
+
+
+def delivery_attempt(*, delivery_id: int) -> None:
+    """Send one delivery if it is due and no one else holds it (see deliveries_attempt_batch)."""
+    deliveries_attempt_batch(delivery_ids=[delivery_id])
 
 
 def _due_for_sweep(now: datetime):
@@ -329,7 +406,8 @@ def _due_for_sweep(now: datetime):
     behind, not that messages were lost, and copies would only deepen it."""
     due = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
     waiting = queued_messages()
-    if waiting is None or waiting >= settings.DELIVERY_SWEEP_BATCH:
+    # A message names up to DELIVERY_BATCH_SIZE deliveries: count each as full (deep sooner).
+    if waiting is None or waiting * settings.DELIVERY_BATCH_SIZE >= settings.DELIVERY_SWEEP_BATCH:
         return due.filter(queued_at__isnull=True)
     requeue_before = now - timedelta(seconds=settings.DELIVERY_REQUEUE_AFTER_SECONDS)
     return due.filter(Q(queued_at__isnull=True) | Q(queued_at__lt=requeue_before))
@@ -370,7 +448,9 @@ def deliveries_sweep(*, now: datetime | None = None) -> int:
         rows += list(
             due.filter(event__app_id=app_id)
             .order_by("next_attempt_at")
-            .values_list("pk", "destination")[: min(room, settings.DELIVERY_SWEEP_PER_APP)]
+            .values_list("pk", "destination", "callback_id")[
+                : min(room, settings.DELIVERY_SWEEP_PER_APP)
+            ]
         )
     published = deliveries_publish(rows)
     if published:
