@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from django import db
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -80,6 +81,10 @@ def browser(monkeypatch):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # While the loop runs, Django keys connections by that context: the test's ORM calls
+        # opened one of their own, which nothing else would close (and an open session keeps
+        # PostgreSQL from dropping the test database at the end of the run).
+        db.connections.close_all()
 
 
 @pytest.fixture
