@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
@@ -491,7 +492,9 @@ def test_a_name_that_rebinds_to_127_0_0_1_after_the_check_is_refused(
     assert partner_sandbox.requests("/callbacks/rebound") == []
 
 
-def test_sandbox_stops_cleanly_on_sigterm(django_db_setup):
+@contextmanager
+def sandbox_process():
+    """A sandbox of the test's own (not the shared fixture's), since the test stops it."""
     process = subprocess.Popen(
         [sys.executable, str(MANAGE), "partner_sandbox", "--port", "0"],
         stdout=subprocess.PIPE,
@@ -500,32 +503,24 @@ def test_sandbox_stops_cleanly_on_sigterm(django_db_setup):
     )
     try:
         assert "listening on http://127.0.0.1:" in read_first_line(process, START_TIMEOUT)
-
-        process.send_signal(signal.SIGTERM)
-
-        assert process.wait(timeout=10) == 0
+        yield process
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_sandbox_stops_cleanly_on_sigterm(django_db_setup):
+    with sandbox_process() as process:
+        process.send_signal(signal.SIGTERM)
+
+        assert process.wait(timeout=10) == 0
 
 
 def test_sandbox_stops_when_terms_arrive_in_a_burst(django_db_setup):
     """Ctrl-C of `make run` can deliver several signals at once; the sandbox must still stop."""
-    process = subprocess.Popen(
-        [sys.executable, str(MANAGE), "partner_sandbox", "--port", "0"],
-        stdout=subprocess.PIPE,
-        env=child_env(),
-        text=True,
-    )
-    try:
-        assert "listening on http://127.0.0.1:" in read_first_line(process, START_TIMEOUT)
-
+    with sandbox_process() as process:
         for _ in range(50):
             process.send_signal(signal.SIGTERM)
 
         assert process.wait(timeout=10) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
