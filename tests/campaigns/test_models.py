@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from campaigns.models import ApprovalGround
@@ -12,14 +11,9 @@ from tests.factories import (
     CampaignFactory,
     IosAppFactory,
 )
+from tests.validation import refusal
 
 pytestmark = pytest.mark.django_db
-
-
-def refusal(instance) -> dict:
-    with pytest.raises(ValidationError) as refused:
-        instance.full_clean()
-    return refused.value.message_dict
 
 
 def test_an_ios_bundle_id_must_be_reverse_dns():

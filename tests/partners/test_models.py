@@ -11,14 +11,9 @@ from tests.factories import (
     CallbackTemplateFactory,
     IosAppFactory,
 )
+from tests.validation import refusal
 
 pytestmark = pytest.mark.django_db
-
-
-def refusal(instance) -> dict:
-    with pytest.raises(ValidationError) as refused:
-        instance.full_clean()
-    return refused.value.message_dict
 
 
 def test_a_callback_missing_a_prompted_value_is_refused_naming_its_label():
